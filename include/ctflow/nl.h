@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Netlink sockets (libmnl): requests with ACKs, dumps, pipelined dumps, batches. */
+#ifndef CTFLOW_NL_H
+#define CTFLOW_NL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/netlink.h>
+
+struct ctf_nl;
+struct ctf_nl_batch;
+
+/* Default receive buffer for request/dump sockets (SO_RCVBUFFORCE when root). */
+#define CTF_NL_RCVBUF_DEFAULT (8U << 20)
+
+/* Size of one receive buffer: the kernel never sends a dump skb larger than 32 KiB. */
+#define CTF_NL_RECV_SIZE (64U << 10)
+
+/*
+ * A message callback: return 1 (MNL_CB_OK) to go on, 0 (MNL_CB_STOP) to stop
+ * early with success, or a negative errno to abort with that error.
+ */
+typedef int (*ctf_nl_msg_cb)(const struct nlmsghdr *nlh, void *data);
+
+/*
+ * An ACK callback for batches: @seq is the request's sequence number, @error
+ * 0 or the kernel's -errno for it. Return >= 0 to go on, or a negative errno
+ * to stop the batch (the rest of the replies are still drained).
+ */
+typedef int (*ctf_nl_ack_cb)(uint32_t seq, int error, void *data);
+
+/*
+ * ctf_nl_open - open and bind a NETLINK_NETFILTER socket in the caller's
+ * network namespace, subscribed to the nfnetlink multicast @groups bitmask
+ * (0 for none; the legacy bitmask form, NFNLGRP_* - 1 as bit numbers).
+ * Sets a large receive buffer, NETLINK_CAP_ACK and NETLINK_EXT_ACK.
+ * Returns 0 and a socket to free with ctf_nl_close(), or -errno.
+ */
+int ctf_nl_open(struct ctf_nl **ret_nl, unsigned int groups);
+
+/* ctf_nl_close - close and free; accepts NULL. */
+void ctf_nl_close(struct ctf_nl *nl);
+
+/* The socket's file descriptor, owned by @nl. */
+int ctf_nl_fd(const struct ctf_nl *nl);
+
+/* The port id the kernel assigned at bind. */
+uint32_t ctf_nl_portid(const struct ctf_nl *nl);
+
+/* The next request sequence number (starts at time(NULL), as conntrack-tools does). */
+uint32_t ctf_nl_next_seq(struct ctf_nl *nl);
+
+/*
+ * ctf_nl_set_rcvbuf - set the receive buffer to @bytes, with SO_RCVBUFFORCE
+ * and falling back to SO_RCVBUF. Writes the size the kernel reports back
+ * (twice the request, for its bookkeeping) to @ret_size when not NULL.
+ * Returns 0 or -errno.
+ */
+int ctf_nl_set_rcvbuf(struct ctf_nl *nl, size_t bytes, size_t *ret_size);
+
+/* ctf_nl_setsockopt - set a SOL_NETLINK int option (NETLINK_*). Returns 0 or -errno. */
+int ctf_nl_setsockopt(struct ctf_nl *nl, int opt, int value);
+
+/* ctf_nl_send - send @len bytes of messages in one sendmsg. Returns 0 or -errno. */
+int ctf_nl_send(struct ctf_nl *nl, const void *buf, size_t len);
+
+/*
+ * ctf_nl_recv - receive one datagram into @buf. Returns its length, or
+ * -errno (-ENOBUFS: the kernel dropped messages; -EAGAIN on a non-blocking
+ * socket with nothing queued).
+ */
+ssize_t ctf_nl_recv(struct ctf_nl *nl, void *buf, size_t len);
+
+/*
+ * ctf_nl_walk - run @cb on each message of @len bytes in @buf whose sequence
+ * number is @seq (0: any) and stop at NLMSG_DONE or an NLMSG_ERROR.
+ * Returns 1 to go on receiving, 0 when the reply is complete (DONE or ACK),
+ * or a negative errno from the kernel, from @cb, or -EBADMSG for a truncated
+ * buffer. NLM_F_DUMP_INTR on any message sets *ret_intr when not NULL.
+ */
+int ctf_nl_walk(const void *buf, size_t len, uint32_t seq, ctf_nl_msg_cb cb, void *data,
+		bool *ret_intr);
+
+/*
+ * ctf_nl_request - send the request @nlh and receive its replies, running @cb
+ * (may be NULL) on each data message, until the ACK, an error or
+ * NLMSG_DONE. Set NLM_F_ACK in @nlh unless a data reply ends it.
+ * Returns 0, the kernel's -errno, or @cb's negative return.
+ */
+int ctf_nl_request(struct ctf_nl *nl, struct nlmsghdr *nlh, ctf_nl_msg_cb cb, void *data);
+
+enum {
+	/*
+	 * Receive on a second thread while @cb runs on the caller's, so the
+	 * kernel's dump work overlaps with parsing and formatting.
+	 */
+	CTF_NL_DUMP_PIPELINE = 1U << 0,
+};
+
+/*
+ * ctf_nl_dump - send the dump request @nlh (NLM_F_DUMP set by the caller) and
+ * run @cb on every message until NLMSG_DONE. When @cb stops early the rest
+ * of the dump is still drained so the socket stays usable.
+ * Returns 0; -EINTR when the kernel flagged the dump NLM_F_DUMP_INTR
+ * (entries may be missing or repeated: callers that can, restart); the
+ * kernel's -errno; or @cb's negative return.
+ */
+int ctf_nl_dump(struct ctf_nl *nl, struct nlmsghdr *nlh, ctf_nl_msg_cb cb, void *data,
+		unsigned int flags);
+
+/*
+ * ctf_nl_batch_new - a batch of requests on @nl sent together in one sendmsg,
+ * each of which must carry NLM_F_ACK. At most @max_msgs (<= 1024) requests
+ * are queued before ctf_nl_batch_next() asks for a flush, so the ACKs always
+ * fit the receive buffer. Free with ctf_nl_batch_free().
+ * Returns 0 or -ENOMEM.
+ */
+int ctf_nl_batch_new(struct ctf_nl_batch **ret_batch, struct ctf_nl *nl, unsigned int max_msgs);
+
+/* ctf_nl_batch_free - free; accepts NULL. Unsent requests are dropped. */
+void ctf_nl_batch_free(struct ctf_nl_batch *b);
+
+/*
+ * ctf_nl_batch_current - where to build the next request: a buffer with at
+ * least MNL_SOCKET_BUFFER_SIZE bytes free. Valid until the next
+ * ctf_nl_batch_next() or flush.
+ */
+void *ctf_nl_batch_current(struct ctf_nl_batch *b);
+
+/* Room at ctf_nl_batch_current(), in bytes. */
+size_t ctf_nl_batch_room(const struct ctf_nl_batch *b);
+
+/*
+ * ctf_nl_batch_next - queue the request just built at ctf_nl_batch_current().
+ * Returns true when the batch is full and must be flushed now.
+ */
+bool ctf_nl_batch_next(struct ctf_nl_batch *b);
+
+/* Number of queued requests. */
+unsigned int ctf_nl_batch_count(const struct ctf_nl_batch *b);
+
+/*
+ * ctf_nl_batch_flush - send the queued requests and receive every reply:
+ * data messages go to @data_cb (may be NULL), each request's final ACK or
+ * error to @ack_cb (may be NULL). Returns 0, the first negative return of a
+ * callback, or -errno for a socket error.
+ */
+int ctf_nl_batch_flush(struct ctf_nl_batch *b, ctf_nl_msg_cb data_cb, ctf_nl_ack_cb ack_cb,
+		       void *data);
+
+/*
+ * ctf_netns_enter - move the calling thread (and the threads and sockets it
+ * creates later) into the network namespace @name_or_path: a name under
+ * /run/netns, or a path such as /proc/PID/ns/net.
+ * Returns 0, or -errno (-ENOENT: no such namespace; -EPERM: not allowed).
+ */
+int ctf_netns_enter(const char *name_or_path);
+
+#endif /* CTFLOW_NL_H */
