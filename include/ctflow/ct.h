@@ -215,7 +215,7 @@ int ctf_flow_parse(const struct nlmsghdr *nlh, struct ctf_flow *ret_flow);
 
 /*
  * ctf_ct_msg_put - start an IPCTNL_MSG_CT_* request in @buf, which must have
- * room for MNL_SOCKET_BUFFER_SIZE bytes (or be inside an mnl batch). @type is
+ * room for CTF_NL_REQ_SIZE bytes (or be inside a ctf_nl_batch). @type is
  * the IPCTNL_MSG_CT_* message type, @family the nfgenmsg family.
  * Returns the new header (never NULL).
  */

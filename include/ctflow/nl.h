@@ -14,6 +14,12 @@ struct ctf_nl_batch;
 /* Default receive buffer for request/dump sockets (SO_RCVBUFFORCE when root). */
 #define CTF_NL_RCVBUF_DEFAULT (8U << 20)
 
+/*
+ * Room for one request message. libmnl's MNL_SOCKET_BUFFER_SIZE is a run-time
+ * expression (a VLA on the stack); this is the same 8 KiB as a constant.
+ */
+#define CTF_NL_REQ_SIZE 8192U
+
 /* Size of one receive buffer: the kernel never sends a dump skb larger than 32 KiB. */
 #define CTF_NL_RECV_SIZE (64U << 10)
 
@@ -123,7 +129,7 @@ void ctf_nl_batch_free(struct ctf_nl_batch *b);
 
 /*
  * ctf_nl_batch_current - where to build the next request: a buffer with at
- * least MNL_SOCKET_BUFFER_SIZE bytes free. Valid until the next
+ * least CTF_NL_REQ_SIZE bytes free. Valid until the next
  * ctf_nl_batch_next() or flush.
  */
 void *ctf_nl_batch_current(struct ctf_nl_batch *b);

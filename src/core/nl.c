@@ -453,7 +453,7 @@ bool ctf_nl_batch_next(struct ctf_nl_batch *b)
 	assert(nlh->nlmsg_flags & NLM_F_ACK);
 	b->len += NLMSG_ALIGN(nlh->nlmsg_len);
 	b->count++;
-	return b->count >= b->max || BATCH_BUF_SIZE - b->len < (size_t)MNL_SOCKET_BUFFER_SIZE;
+	return b->count >= b->max || BATCH_BUF_SIZE - b->len < CTF_NL_REQ_SIZE;
 }
 
 unsigned int ctf_nl_batch_count(const struct ctf_nl_batch *b)
