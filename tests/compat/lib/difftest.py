@@ -1,0 +1,357 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Differential test runner: one oracle binary, one binary under test, same state.
+
+Generic over the tool: a *suite* module supplies fixtures (kernel states, built
+by nsagent.py inside `unshare -nm`), a case table and a normaliser factory.
+See tests/compat/README.md for the method; in short:
+
+* read-only cases run the oracle, ours, and (only on a mismatch) the oracle
+  again on one shared namespace per worker. Ours passes when it equals an
+  oracle run; when the two oracle runs agree and ours differs it fails at
+  once; when the oracle disagrees with itself (a timeout ticked) the triple
+  is retried.
+* mutating cases get a freshly built namespace per run; outputs are compared
+  as line multisets because the kernel's dump order depends on a per-netns
+  hash seed. Oracle-only steps (table dumps) check the resulting state.
+* known differences (known_differences.py) replace the oracle comparison by
+  an explicit expectation of our behaviour; they are never plain skips.
+"""
+import concurrent.futures
+import dataclasses
+import difflib
+import fnmatch
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+AGENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nsagent.py")
+EXEC_TIMEOUT = 30  # seconds per command; sanitizer builds are slow
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    stdout: str
+    stderr: str
+    rc: object  # int, or "timeout"
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    args: tuple
+    stdin: str = None
+    oracle_only: bool = False  # both sides run the oracle: checks the resulting state
+    label: str = ""
+
+
+@dataclasses.dataclass
+class Case:
+    name: str
+    steps: list
+    fixture: str
+    mutating: bool = False
+    pending: str = None      # why it is not run yet (listed, reported as skip)
+    per_step: bool = False   # report one line per step (upstream scenarios)
+    known: object = None     # a KnownDifference, attached from known_differences.py
+
+
+@dataclasses.dataclass
+class Fixture:
+    name: str
+    spec: dict               # nsagent spec, without tmpdir
+    description: str = ""
+
+
+class StateError(Exception):
+    pass
+
+
+def step(*args, stdin=None, oracle_only=False, label=""):
+    return Step(tuple(args), stdin, oracle_only, label)
+
+
+class Namespace:
+    """One fresh netns + mount ns holding a fixture's state."""
+
+    def __init__(self, fixture, workroot, env, make_normaliser, oracle):
+        self.fixture = fixture
+        self.env = env
+        self.tmpdir = tempfile.mkdtemp(prefix="ns.", dir=workroot)
+        spec = dict(fixture.spec, tmpdir=self.tmpdir)
+        specfile = os.path.join(workroot, os.path.basename(self.tmpdir) + ".json")
+        with open(specfile, "w") as f:
+            json.dump(spec, f)
+        self.proc = subprocess.Popen(["unshare", "-nm", "--", sys.executable, AGENT, specfile],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True, env=env)
+        line = self.proc.stdout.readline().strip()
+        os.unlink(specfile)
+        if line != "READY":
+            err = self.proc.stderr.read() if self.proc.poll() is not None else ""
+            self.close()
+            raise StateError("fixture %s: %s %s" % (fixture.name, line or "agent died", err))
+        self.normalise = make_normaliser(lambda args: self.run(oracle, args))
+
+    def run(self, binary, args, stdin=None):
+        argv = ["nsenter", "-t", str(self.proc.pid), "-n", "-m", "--", binary] + list(args)
+        try:
+            p = subprocess.run(argv, input=stdin, capture_output=True, text=True,
+                               errors="backslashreplace", env=self.env, timeout=EXEC_TIMEOUT)
+            return Result(p.stdout, p.stderr, p.returncode)
+        except subprocess.TimeoutExpired as e:
+            out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
+            return Result(out, "<killed after %ds>" % EXEC_TIMEOUT, "timeout")
+
+    def entry_count(self):
+        """Entries in this netns, read from the host side without an exec."""
+        try:
+            with open("/proc/%d/net/stat/nf_conntrack" % self.proc.pid) as f:
+                f.readline()
+                return int(f.readline().split()[0], 16)
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        for s in (self.proc.stdout, self.proc.stderr):
+            s.close()
+        # The tmpfs lived in the dead mount namespace; only the empty dir is left.
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+
+class Outcome:
+    def __init__(self, case, verdicts, detail="", attempts=1):
+        self.case = case
+        self.verdicts = verdicts  # [(name, "ok"|"FAIL"|"skip", detail)]
+        self.detail = detail
+        self.attempts = attempts
+
+
+def sort_lines(text):
+    return "".join(sorted(text.splitlines(keepends=True)))
+
+
+def fmt_cmd(prog, st):
+    cmd = " ".join(shlex.quote(a) for a in (prog,) + st.args)
+    return cmd + (" <<< %r" % st.stdin if st.stdin is not None else "")
+
+
+def diff_results(want, got, prog, st, sorted_note, want_name="oracle", got_name="ours"):
+    out = ["  command: %s%s" % (fmt_cmd(prog, st), "  [%s]" % st.label if st.label else ""),
+           "  exit: %s %s, %s %s" % (want_name, want.rc, got_name, got.rc)]
+    for stream in ("stdout", "stderr"):
+        a, b = getattr(want, stream), getattr(got, stream)
+        if a != b:
+            note = " (lines sorted)" if sorted_note and stream == "stdout" else ""
+            d = difflib.unified_diff(a.splitlines(), b.splitlines(), "%s %s%s" % (want_name, stream, note),
+                                     "%s %s" % (got_name, stream), lineterm="", n=2)
+            out.extend("    " + line for line in d)
+    return "\n".join(out)
+
+
+class Runner:
+    def __init__(self, suite, oracle, ours, jobs=2, retries=4, self_check=False,
+                 verbose=False, out=sys.stdout):
+        self.suite = suite
+        self.oracle = oracle
+        self.ours = ours
+        self.jobs = jobs
+        self.retries = retries
+        self.self_check = self_check
+        self.verbose = verbose
+        self.out = out
+        self.lock = threading.Lock()
+        self.local = threading.local()
+        self.pools = []
+        self.workroot = tempfile.mkdtemp(prefix="ctf-compat.")
+        self.env = dict(os.environ, LC_ALL="C")
+        self.fixtures = {f.name: f for f in suite.fixtures()}
+
+    # ---- namespaces -------------------------------------------------------
+    def fresh(self, fixture):
+        return Namespace(self.fixtures[fixture], self.workroot, self.env,
+                         self.suite.make_normaliser, self.oracle)
+
+    def shared(self, fixture):
+        """This worker's long-lived namespace for read-only cases."""
+        pool = getattr(self.local, "pool", None)
+        if pool is None:
+            pool = self.local.pool = {}
+            with self.lock:
+                self.pools.append(pool)
+        ns = pool.get(fixture)
+        if ns is None:
+            ns = pool[fixture] = self.fresh(fixture)
+        return ns
+
+    def drop_shared(self, fixture):
+        ns = self.local.pool.pop(fixture, None)
+        if ns:
+            ns.close()
+
+    def close(self):
+        for pool in self.pools:
+            for ns in pool.values():
+                ns.close()
+        shutil.rmtree(self.workroot, ignore_errors=True)
+
+    # ---- running one side ---------------------------------------------------
+    def run_steps(self, ns, binary, steps, mutating):
+        res = []
+        for st in steps:
+            r = ns.run(self.oracle if st.oracle_only else binary, st.args, st.stdin)
+            out = ns.normalise(r.stdout)
+            if mutating:
+                out = sort_lines(out)
+            res.append(Result(out, ns.normalise(r.stderr), r.rc))
+        return res
+
+    def side(self, case, binary, steps=None):
+        steps = steps or case.steps
+        if not case.mutating:
+            return self.run_steps(self.shared(case.fixture), binary, steps, False)
+        ns = self.fresh(case.fixture)
+        try:
+            return self.run_steps(ns, binary, steps, True)
+        finally:
+            ns.close()
+
+    # ---- judging --------------------------------------------------------
+    def judge_plain(self, case):
+        """Ours against the oracle with the re-run rule (see module doc)."""
+        before = None
+        if not case.mutating:
+            before = self.shared(case.fixture).entry_count()
+        for attempt in range(1, self.retries + 1):
+            a1 = self.side(case, self.oracle)
+            b = self.side(case, self.ours)
+            if not case.mutating:
+                after = self.shared(case.fixture).entry_count()
+                if after != before:
+                    self.drop_shared(case.fixture)
+                    return self.verdicts(case, [a1], b, attempt,
+                                         "table changed by a read-only case: %s -> %s entries"
+                                         % (before, after))
+            if a1 == b:
+                return self.verdicts(case, [a1], b, attempt)
+            a2 = self.side(case, self.oracle)
+            if a1 == a2 or b == a2 or attempt == self.retries:
+                note = "" if a1 == a2 or b == a2 else "oracle unstable in every attempt"
+                return self.verdicts(case, [a1, a2], b, attempt, note)
+        raise AssertionError("unreachable")
+
+    def verdicts(self, case, oracle_runs, ours, attempts, note=""):
+        per = []
+        details = []
+        for i, st in enumerate(case.steps):
+            good = any(r[i] == ours[i] for r in oracle_runs)
+            name = "%s#%02d" % (case.name, i + 1) if case.per_step else case.name
+            per.append((name, "ok" if good else "FAIL", ""))
+            if not good:
+                details.append(diff_results(oracle_runs[-1][i], ours[i], self.suite.NAME,
+                                            st, case.mutating))
+        if note:
+            details.insert(0, "  note: " + note)
+            if all(v == "ok" for _, v, _ in per):
+                per = [(n, "FAIL", "") for n, _, _ in per]
+        if not case.per_step and any(v == "FAIL" for _, v, _ in per):
+            per = [(case.name, "FAIL", "")]
+        elif not case.per_step:
+            per = [(case.name, "ok", "")]
+        return Outcome(case, per, "\n".join(details), attempts)
+
+    def judge_known(self, case):
+        """A deliberate difference: ours must meet the documented expectation."""
+        kd = case.known
+        problems = []
+        for attempt in range(1, self.retries + 1):
+            ours = self.side(case, self.ours)
+            problems = kd.check(case, ours, lambda steps: self.side(case, self.oracle, steps))
+            if not problems:
+                return Outcome(case, [(case.name, "ok", "")], "", attempt)
+        detail = ["  known difference %s: %s" % (kd.name, kd.reason)]
+        detail += ["  %s" % p for p in problems]
+        detail += ["  ours step %d: exit %s\n%s" % (i + 1, r.rc, "\n".join(
+            "    | " + line for line in (r.stdout + r.stderr).splitlines()))
+            for i, r in enumerate(ours)]
+        return Outcome(case, [(case.name, "FAIL", "")], "\n".join(detail), self.retries)
+
+    def judge(self, case):
+        if case.pending:
+            return Outcome(case, [(case.name, "skip", case.pending)])
+        try:
+            if case.known and not self.self_check:
+                return self.judge_known(case)
+            return self.judge_plain(case)
+        except StateError as e:
+            return Outcome(case, [(case.name, "FAIL", "")], "  state: %s" % e)
+
+    # ---- driving ----------------------------------------------------------
+    def report(self, oc):
+        with self.lock:
+            for name, verdict, why in oc.verdicts:
+                extra = " (%s)" % why if why else ""
+                if self.verbose and oc.attempts > 1:
+                    extra += " [attempts %d]" % oc.attempts
+                self.out.write("%-4s %s%s\n" % (verdict, name, extra))
+            if oc.detail and any(v == "FAIL" for _, v, _ in oc.verdicts):
+                self.out.write(oc.detail + "\n")
+            self.out.flush()
+
+    def run(self, cases):
+        counts = {"ok": 0, "FAIL": 0, "skip": 0}
+        start = time.monotonic()
+        # Slow (mutating) cases first so the tail of the run stays short.
+        order = sorted(cases, key=lambda c: (not c.mutating, c.name))
+        try:
+            with concurrent.futures.ThreadPoolExecutor(self.jobs) as ex:
+                for oc in ex.map(self.judge, order):
+                    self.report(oc)
+                    for _, v, _ in oc.verdicts:
+                        counts[v] += 1
+        finally:
+            self.close()
+        self.out.write("%s compat: %d passed, %d failed, %d skipped (%.1fs)\n" % (
+            self.suite.NAME, counts["ok"], counts["FAIL"], counts["skip"],
+            time.monotonic() - start))
+        self.out.write("%d passed, %d failed, %d skipped\n" % (
+            counts["ok"], counts["FAIL"], counts["skip"]))
+        return counts
+
+
+def select(cases, patterns, include_pending):
+    chosen = []
+    for c in cases:
+        if c.pending and not include_pending:
+            continue
+        if patterns and not any(fnmatch.fnmatchcase(c.name, p) if any(ch in p for ch in "*?[")
+                                else p in c.name for p in patterns):
+            continue
+        chosen.append(c)
+    return chosen
+
+
+def preflight(oracle):
+    """Reason to skip (exit 77), or None."""
+    if os.geteuid() != 0:
+        return "needs root (network namespaces, conntrack)"
+    if not os.access(oracle, os.X_OK):
+        return "oracle %s is not installed" % oracle
+    for tool in ("unshare", "nsenter", "nft", "ip"):
+        if not shutil.which(tool):
+            return "%s is not installed" % tool
+    p = subprocess.run(["unshare", "-nm", "true"], capture_output=True, text=True)
+    if p.returncode:
+        return "cannot create network namespaces: %s" % p.stderr.strip()
+    return None

@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The conntrack (conntrack table) compat suite: states, cases, differences."""
+import difftest
+from suites import conntrack_state as state
+from suites import conntrack_cases
+
+NAME = "conntrack"
+BINARY = "conntrack"
+ORACLE = state.ORACLE
+SHOW_STATE = [["-L", "-o", "extended,labels"], ["-C"]]
+make_normaliser = state.make_normaliser
+
+
+def fixtures():
+    return state.fixtures(difftest.Fixture)
+
+
+def cases():
+    return conntrack_cases.all_cases()
