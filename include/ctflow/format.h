@@ -41,16 +41,48 @@ struct ctf_fmt {
  * ctf_fmt_flow - format @f as one line ending in '\n' into @buf.
  * Returns the length of the whole line (without the NUL), like snprintf:
  * when it is >= @len the output was truncated and the caller retries with a
- * larger buffer. CTF_FMT_LINE_MAX always suffices.
+ * larger buffer; @buf then holds the line's first @len - 1 bytes and a NUL
+ * (nothing is written when @len is 0). CTF_FMT_LINE_MAX suffices unless the
+ * label map has very long names; it never allocates and never calls printf.
+ * @fmt may be NULL for the default text line.
+ *
+ * What the flags mean, per style (1.4.7's behaviour unless said otherwise):
+ *  - labels are printed (text, XML) only with CTF_FMT_F_LABELS and a
+ *    labelmap; 1.4.7 prints them whenever it loaded the map, i.e. for
+ *    -o labels and for -l/--label-add/--label-del, so set the flag then.
+ *    Bits without a name are skipped; with no named bit the text line shows
+ *    "labels" (1.4.7 trims the '='). JSON always lists them: names from
+ *    the map when known, else bit numbers.
+ *  - CTF_FMT_F_EVENT: f->event picks the "[NEW] " prefix (text), the
+ *    type="new" attribute (XML), -A/-U/-D (save) and "event" (JSON).
+ *    Without it save prints "-A" (a dump) and the others no event marker.
+ *  - CTF_FMT_F_TIMESTAMP: the event time is f->ts_event when the kernel sent
+ *    CTA_TIMESTAMP_EVENT (as conntrack 1.4.8+), else fmt->event_ns, else the
+ *    clock: "[sec.usec]\t" in front (text), <when> (XML, local time),
+ *    "time_ns" (JSON); save ignores it.
+ *  - CTF_FMT_F_ID affects the text line only: XML always has <id>, JSON "id".
+ *  - XML and JSON ignore CTF_FMT_F_EXTENDED.
  */
 size_t ctf_fmt_flow(char *buf, size_t len, const struct ctf_flow *f, const struct ctf_fmt *fmt);
+
+/*
+ * ctf_fmt_save_l3proto - the layer 3 protocol the save format keys on (the
+ * original tuple's, else the reply tuple's, else 0). When it is neither
+ * AF_INET nor AF_INET6, 1.4.7 writes "WARNING: unsupported l3proto %d,
+ * skipping.\n" to stderr, which is the caller's job, and still prints the
+ * options it had formatted so far (untrimmed) to stdout: ctf_fmt_flow()
+ * returns exactly that partial line. The kernel never sends such entries.
+ */
+uint8_t ctf_fmt_save_l3proto(const struct ctf_flow *f);
 
 #define CTF_FMT_LINE_MAX 8192
 
 /*
  * ctf_fmt_header, ctf_fmt_footer - the text that opens and closes a document
  * of @fmt's style ("<?xml ...?>\n<conntrack>\n" and "</conntrack>\n" for
- * XML; empty for the others). Return values as ctf_fmt_flow().
+ * XML; empty for the others). Return values as ctf_fmt_flow(). 1.4.7 prints
+ * the XML header before the first entry only, and the footer only when it
+ * printed the header: with no entries there is neither.
  */
 size_t ctf_fmt_header(char *buf, size_t len, const struct ctf_fmt *fmt);
 size_t ctf_fmt_footer(char *buf, size_t len, const struct ctf_fmt *fmt);

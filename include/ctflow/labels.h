@@ -9,9 +9,15 @@ struct ctf_labelmap;
 
 /*
  * ctf_labelmap_load - read the label map at @path (NULL: the default path)
- * with libnetfilter_conntrack 1.0.9's parsing rules.
+ * with libnetfilter_conntrack 1.0.9's parsing rules: "<bit> <name>" lines,
+ * the bit read by strtoul(base 0) and below 1024, names of [A-Za-z0-9 -]
+ * with blanks trimmed, '#' in the first column for comments, the first line
+ * for a bit or a name wins, anything else is skipped silently, and lines
+ * are read in 1023-byte pieces as the library's fgets() does.
  * Returns 0 and a map to free with ctf_labelmap_free(), -ENOENT when the file
- * is missing, -ENOMEM, or another -errno from reading it.
+ * is missing, -ENODATA when it names no label at all (1.4.7 then has no map:
+ * perror() prints "nfct_labelmap_new: Success" and no labels are printed),
+ * -ENOMEM, or another -errno from reading it.
  */
 int ctf_labelmap_load(struct ctf_labelmap **ret_map, const char *path);
 
