@@ -80,7 +80,7 @@ void ctf_cthelper_from_stub(struct ctf_cthelper *h, const struct ctf_cthelper_st
 
 /*
  * ctf_cthelper_msg_put - start an NFNL_MSG_CTHELPER_* request of @type with
- * NLM_F_REQUEST | @flags in @buf (room for CTF_NL_REQ_SIZE bytes).
+ * NLM_F_REQUEST | @flags in @buf, which has CTF_NL_REQ_SIZE bytes (all zeroed).
  * Returns the new header (never NULL).
  */
 struct nlmsghdr *ctf_cthelper_msg_put(void *buf, uint16_t type, uint16_t flags, uint32_t seq);

@@ -86,7 +86,7 @@ void ctf_timeout_set_name(struct ctf_timeout *t, const char *name);
 
 /*
  * ctf_timeout_msg_put - start an IPCTNL_MSG_TIMEOUT_* request of @type with
- * NLM_F_REQUEST | @flags in @buf (room for CTF_NL_REQ_SIZE bytes).
+ * NLM_F_REQUEST | @flags in @buf, which has CTF_NL_REQ_SIZE bytes (all zeroed).
  * Returns the new header (never NULL).
  */
 struct nlmsghdr *ctf_timeout_msg_put(void *buf, uint16_t type, uint16_t flags, uint32_t seq);

@@ -11,6 +11,7 @@
 
 #include <ctflow/cthelper.h>
 
+#include "attrs.h"
 #include "strbuf.h"
 
 /*
@@ -70,8 +71,12 @@ void ctf_cthelper_from_stub(struct ctf_cthelper *h, const struct ctf_cthelper_st
 
 struct nlmsghdr *ctf_cthelper_msg_put(void *buf, uint16_t type, uint16_t flags, uint32_t seq)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh;
 	struct nfgenmsg *nfg;
+
+	/* Zeroed so the attribute padding libmnl 1.0.4 skips is not stack garbage. */
+	memset(buf, 0, CTF_NL_REQ_SIZE);
+	nlh = mnl_nlmsg_put_header(buf);
 
 	nlh->nlmsg_type = (NFNL_SUBSYS_CTHELPER << 8) | type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
@@ -180,7 +185,7 @@ static int parse_nest(const struct nlattr *nest, const struct nlattr **tb, const
 {
 	struct nest_ctx ctx = { tb, types, max };
 
-	return mnl_attr_parse_nested(nest, attr_cb, &ctx) < 0 ? -EBADMSG : 0;
+	return attrs_walk_nested(nest, attr_cb, &ctx);
 }
 
 static const uint8_t top_types[NFCTH_MAX + 1] = {
@@ -294,10 +299,7 @@ int ctf_cthelper_parse(const struct nlmsghdr *nlh, struct ctf_cthelper *ret_help
 
 	if ((nlh->nlmsg_type >> 8) != NFNL_SUBSYS_CTHELPER)
 		return -EPROTO;
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct nfgenmsg)))
-		return -EBADMSG;
-	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), attr_cb,
-			   &(struct nest_ctx){ tb, top_types, NFCTH_MAX }) < 0)
+	if (attrs_walk_msg(nlh, attr_cb, &(struct nest_ctx){ tb, top_types, NFCTH_MAX }) < 0)
 		return -EBADMSG;
 	if (!tb[NFCTH_NAME] || !tb[NFCTH_QUEUE_NUM] || !tb[NFCTH_TUPLE] || !tb[NFCTH_POLICY] ||
 	    !tb[NFCTH_STATUS])

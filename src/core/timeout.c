@@ -13,6 +13,7 @@
 
 #include <ctflow/timeout.h>
 
+#include "attrs.h"
 #include "strbuf.h"
 
 /*
@@ -115,8 +116,12 @@ void ctf_timeout_set_name(struct ctf_timeout *t, const char *name)
 
 struct nlmsghdr *ctf_timeout_msg_put(void *buf, uint16_t type, uint16_t flags, uint32_t seq)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh;
 	struct nfgenmsg *nfg;
+
+	/* Zeroed so the attribute padding libmnl 1.0.4 skips is not stack garbage. */
+	memset(buf, 0, CTF_NL_REQ_SIZE);
+	nlh = mnl_nlmsg_put_header(buf);
 
 	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK_TIMEOUT << 8) | type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
@@ -227,9 +232,7 @@ int ctf_timeout_parse(const struct nlmsghdr *nlh, struct ctf_timeout *ret_timeou
 
 	if ((nlh->nlmsg_type >> 8) != NFNL_SUBSYS_CTNETLINK_TIMEOUT)
 		return -EPROTO;
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct nfgenmsg)))
-		return -EBADMSG;
-	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), top_attr_cb, tb) < 0)
+	if (attrs_walk_msg(nlh, top_attr_cb, tb) < 0)
 		return -EBADMSG;
 	if (tb[CTA_TIMEOUT_NAME] && parse_name(tb[CTA_TIMEOUT_NAME], &t) < 0)
 		return -EBADMSG;
@@ -249,7 +252,7 @@ int ctf_timeout_parse(const struct nlmsghdr *nlh, struct ctf_timeout *ret_timeou
 	/* Without a state table the numbers mean nothing to us: skip them, as 1.4.7 does. */
 	if (tb[CTA_TIMEOUT_DATA] && p) {
 		ctx.nstates = p->nstates;
-		if (mnl_attr_parse_nested(tb[CTA_TIMEOUT_DATA], state_attr_cb, &ctx) < 0)
+		if (attrs_walk_nested(tb[CTA_TIMEOUT_DATA], state_attr_cb, &ctx) < 0)
 			return -EBADMSG;
 	}
 	*ret_timeout = t;
