@@ -9,6 +9,8 @@ BINARY = "conntrack"
 ORACLE = state.ORACLE
 SHOW_STATE = [["-L", "-o", "extended,labels"], ["-C"]]
 make_normaliser = state.make_normaliser
+volatile_only = state.volatile_only
+SETTLE = 0.02  # seconds between the steps of one case
 
 
 def fixtures():

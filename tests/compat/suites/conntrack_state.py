@@ -108,6 +108,12 @@ BASE_ENTRIES = """
 -I -t 4013 -s 2001:db8::1 -d 2001:db8::3 -p dccp --sport 7 --dport 8 --state REQUEST --role server
 """
 
+# 1.4.7's -U sends the update without the zone, gets ENOENT for zoned
+# entries, and after such an error its running dump skips a varying number
+# of entries: the oracle is not deterministic there, so -U runs without them.
+UNZONED_ENTRIES = "\n".join(line for line in BASE_ENTRIES.splitlines()
+                             if "zone" not in line and " -w " not in line)
+
 LABEL_ENTRIES = [
     "-I -t 3040 -s 10.12.0.1 -d 10.12.0.2 -p udp --sport 1 --dport 2 --label-add foo",
     "-I -t 3041 -s 10.12.0.1 -d 10.12.0.2 -p udp --sport 3 --dport 4 --label-add foo,bar -m 3",
@@ -159,6 +165,10 @@ def fixtures(fixture_cls):
         F("base", spec(oracle_setup()), "synthetic entries: every protocol, zones, marks, NAT, labels"),
         F("full", spec(oracle_setup(), TRAFFIC, ACCT_TS),
           "base + real loopback traffic, with counters and timestamps"),
+        F("unzoned", spec(oracle_setup(UNZONED_ENTRIES)),
+          "base without the zoned entries (for -U, see UNZONED_ENTRIES)"),
+        F("traffic", spec((), TRAFFIC, ACCT_TS),
+          "real loopback traffic only: small enough for one dump message (-z)"),
         F("nolabels", spec((), TRAFFIC[:6], ACCT_TS, labels=None),
           "traffic with labels set by nft, and no /etc/xtables/connlabel.conf"),
         F("badlabels", spec((), TRAFFIC[:6], ACCT_TS, labels=BAD_LABELS),
@@ -252,3 +262,20 @@ def icmp_safe(m, line, sub):
         if before.startswith("code="):
             return m.group(0)
     return sub(m)
+
+
+# Fields that tick with the clock: the timeout column, delta-time, start.
+VOLATILE = [
+    (re.compile(r"^((?:\s*\[\w+\]\s+)?(?:ipv[46]\s+\d+\s+)?[a-z0-9-]+\s+\d+\s+)\d+", re.M), r"\1T"),
+    (re.compile(r"delta-time=\d+"), "delta-time=D"),
+    (re.compile(r"<(timeout|deltatime|start)>\d+</"), r"<\1>V</"),
+    (re.compile(r"\[start=[^\]]*\]"), "[start=S]"),
+    (re.compile(r"(^|\s)-t \d+"), r"\1-t T"),
+]
+
+
+def volatile_only(a, b):
+    """True when a and b differ at most in clock-driven fields."""
+    for rx, rep in VOLATILE:
+        a, b = rx.sub(rep, a), rx.sub(rep, b)
+    return a == b
