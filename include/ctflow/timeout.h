@@ -77,9 +77,12 @@ int ctf_timeout_parse_l3(const char *s);
  * ctf_timeout_parse_l4 - a layer 4 protocol name as nfct takes it: any
  * /etc/protocols name or alias, "icmpv6" (Debian calls it ipv6-icmp) or
  * "generic" (255). Falls back to the names of the cttimeout table when the
- * protocols database cannot be read. Returns the number (0..255) or -EINVAL.
+ * protocols database cannot be read. @db_err (may be NULL) always receives 0,
+ * or the -errno of reading the database when that failed: nfct 1.4.7
+ * appends that errno to the next message it prints.
+ * Returns the number (0..255) or -EINVAL.
  */
-int ctf_timeout_parse_l4(const char *s);
+int ctf_timeout_parse_l4(const char *s, int *db_err);
 
 /* ctf_timeout_set_name - copy @name, cut to 31 characters as nfct 1.4.7 does. */
 void ctf_timeout_set_name(struct ctf_timeout *t, const char *name);

@@ -85,13 +85,18 @@ int ctf_timeout_parse_l3(const char *s)
 	return -EINVAL;
 }
 
-int ctf_timeout_parse_l4(const char *s)
+int ctf_timeout_parse_l4(const char *s, int *db_err)
 {
 	struct protoent pe, *res = NULL;
 	char buf[1024];
 	size_t i;
+	int r;
 
-	if (getprotobyname_r(s, &pe, buf, sizeof(buf), &res) == 0 && res)
+	/* 0 and no result: not in the database; an errno: no database to look in. */
+	r = getprotobyname_r(s, &pe, buf, sizeof(buf), &res);
+	if (db_err)
+		*db_err = -r;
+	if (r == 0 && res)
 		return res->p_proto & 0xff;
 	/* Debian's /etc/protocols says ipv6-icmp; nfct also takes icmpv6. */
 	if (strcmp(s, "icmpv6") == 0)

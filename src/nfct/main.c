@@ -189,8 +189,6 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	int i, r;
 
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			return i + 1;
 		r = parse_opt(argc, argv, &i, o);
 		if (r < 0)
 			return -1;

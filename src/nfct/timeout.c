@@ -51,8 +51,12 @@ static int talk(struct nfct_ctx *ctx, uint16_t type, uint16_t flags, const struc
 	return 0;
 }
 
-/* FAMILY and PROTO at av[0] and av[1], with 1.4.7's messages. */
-static int parse_protos(struct ctf_timeout *t, char **av)
+/*
+ * FAMILY and PROTO at av[0] and av[1], with 1.4.7's messages. When the
+ * protocols database cannot be read, 1.4.7's errno still holds why, and its
+ * next message says so: *db_err keeps that error for our next message.
+ */
+static int parse_protos(struct ctf_timeout *t, char **av, int *db_err)
 {
 	int l3, l4;
 
@@ -61,9 +65,9 @@ static int parse_protos(struct ctf_timeout *t, char **av)
 		nfct_error(0, "unknown layer 3 protocol");
 		return -1;
 	}
-	l4 = ctf_timeout_parse_l4(av[1]);
+	l4 = ctf_timeout_parse_l4(av[1], db_err);
 	if (l4 < 0) {
-		nfct_error(0, "unknown layer 4 protocol");
+		nfct_error(*db_err, "unknown layer 4 protocol");
 		return -1;
 	}
 	t->l3proto = (uint16_t)l3;
@@ -81,9 +85,9 @@ static int parse_policy(struct ctf_timeout *t, int ac, char **av)
 {
 	const struct ctf_timeout_proto *p;
 	const char *proto = av[1];
-	int i;
+	int i, db_err;
 
-	if (parse_protos(t, av) < 0)
+	if (parse_protos(t, av, &db_err) < 0)
 		return -1;
 	p = ctf_timeout_proto_find(t->l4proto);
 	for (ac -= 2, av += 2; ac > 1; ac -= 2, av += 2) {
@@ -97,7 +101,7 @@ static int parse_policy(struct ctf_timeout *t, int ac, char **av)
 		t->states |= 1U << i;
 	}
 	if (ac > 0) {
-		nfct_error(0, "missing value for this timeout");
+		nfct_error(db_err, "missing value for this timeout");
 		return -1;
 	}
 	return 0;
@@ -172,13 +176,14 @@ static int cmd_default_set(struct nfct_ctx *ctx)
 static int cmd_default_get(struct nfct_ctx *ctx)
 {
 	struct ctf_timeout t = { 0 };
+	int db_err;
 
 	if (ctx->argc < 5) {
 		nfct_error(0, "missing parameters\n"
 			      "syntax: nfct default-get timeout family protocol");
 		return -1;
 	}
-	if (parse_protos(&t, ctx->argv + 3) < 0)
+	if (parse_protos(&t, ctx->argv + 3, &db_err) < 0)
 		return -1;
 	return talk(ctx, IPCTNL_MSG_TIMEOUT_DEFAULT_GET, NLM_F_ACK, &t);
 }

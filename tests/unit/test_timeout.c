@@ -380,13 +380,13 @@ static void test_timeout_protocol_words(void **state)
 	assert_int_equal(ctf_timeout_parse_l3("inet6"), AF_INET6);
 	assert_int_equal(ctf_timeout_parse_l3("INET"), -EINVAL);
 	assert_int_equal(ctf_timeout_parse_l3("ipv4"), -EINVAL);
-	assert_int_equal(ctf_timeout_parse_l4("tcp"), IPPROTO_TCP);
-	assert_int_equal(ctf_timeout_parse_l4("udplite"), IPPROTO_UDPLITE);
-	assert_int_equal(ctf_timeout_parse_l4("icmpv6"), IPPROTO_ICMPV6);
-	assert_int_equal(ctf_timeout_parse_l4("generic"), CTF_TIMEOUT_GENERIC);
-	assert_int_equal(ctf_timeout_parse_l4("6"), -EINVAL);
-	assert_int_equal(ctf_timeout_parse_l4("foo"), -EINVAL);
-	assert_int_equal(ctf_timeout_parse_l4(""), -EINVAL);
+	assert_int_equal(ctf_timeout_parse_l4("tcp", NULL), IPPROTO_TCP);
+	assert_int_equal(ctf_timeout_parse_l4("udplite", NULL), IPPROTO_UDPLITE);
+	assert_int_equal(ctf_timeout_parse_l4("icmpv6", NULL), IPPROTO_ICMPV6);
+	assert_int_equal(ctf_timeout_parse_l4("generic", NULL), CTF_TIMEOUT_GENERIC);
+	assert_int_equal(ctf_timeout_parse_l4("6", NULL), -EINVAL);
+	assert_int_equal(ctf_timeout_parse_l4("foo", NULL), -EINVAL);
+	assert_int_equal(ctf_timeout_parse_l4("", NULL), -EINVAL);
 }
 
 static void test_timeout_name_cut_to_31(void **state)
