@@ -48,7 +48,8 @@ static inline void put(struct out *o, const char *s, size_t n)
 	}
 }
 
-#define PUT(o, lit) put((o), (lit), sizeof(lit) - 1)
+/* Literals only: the "" makes anything else a compile error. */
+#define PUT(o, lit) put((o), "" lit "", sizeof(lit) - 1)
 
 static void put_str(struct out *o, const char *s)
 {
@@ -1075,8 +1076,6 @@ static void put_json_str(struct out *o, const char *str)
 
 	put_char(o, '"');
 	while (i < n) {
-		char esc[6] = { '\\', 'u', '0', '0', hex[s[i] >> 4], hex[s[i] & 0xf] };
-
 		for (run = i; run < n && s[run] >= 0x20 && s[run] < 0x80 && s[run] != '"' &&
 			      s[run] != '\\';)
 			run++;
@@ -1091,6 +1090,8 @@ static void put_json_str(struct out *o, const char *str)
 			put(o, (const char *)s + i, run);
 			i += run;
 		} else {
+			char esc[6] = { '\\', 'u', '0', '0', hex[s[i] >> 4], hex[s[i] & 0xf] };
+
 			put(o, esc, sizeof(esc));
 			i++;
 		}
@@ -1139,7 +1140,7 @@ static void put_json_dir(struct out *o, const struct ctf_flow *f, int dir)
 
 	if (!has(f, dir ? CTF_FLOW_A_REPLY : CTF_FLOW_A_ORIG))
 		return;
-	PUT(o, dir ? ",\"reply\":" : ",\"orig\":");
+	put_str(o, dir ? ",\"reply\":" : ",\"orig\":");
 	put_json_tuple(o, t, has(f, dir ? CTF_FLOW_A_REPLY_ZONE : CTF_FLOW_A_ORIG_ZONE));
 	if (has(f, CTF_FLOW_A_COUNTERS_ORIG + dir)) {
 		put_json_u64(o, ",\"packets\":", f->counters[dir].packets);
@@ -1311,7 +1312,7 @@ static void put_json_seqadj(struct out *o, const struct ctf_flow *f)
 	for (d = 0; d < 2; d++) {
 		if (!has(f, CTF_FLOW_A_SEQADJ_ORIG + d))
 			continue;
-		PUT(o, d ? ",\"seqadj_reply\":" : ",\"seqadj_orig\":");
+		put_str(o, d ? ",\"seqadj_reply\":" : ",\"seqadj_orig\":");
 		put_json_u64(o, "{\"correction_pos\":", f->seqadj[d].correction_pos);
 		put_json_u64(o, ",\"offset_before\":", f->seqadj[d].offset_before);
 		put_json_u64(o, ",\"offset_after\":", f->seqadj[d].offset_after);
@@ -1343,8 +1344,11 @@ static void fmt_json(struct out *o, const struct ctf_flow *f, const struct ctf_f
 
 /* ---- entry points ---- */
 
-static void out_init(struct out *o, char *buf, size_t len)
+/* @none stands in for a NULL @buf of length 0, so no memcpy ever sees NULL. */
+static void out_init(struct out *o, char *buf, size_t len, char *none)
 {
+	if (!len)
+		buf = none;
 	o->start = o->p = buf;
 	o->end = len ? buf + len - 1 : buf;
 	o->over = 0;
@@ -1361,10 +1365,11 @@ size_t ctf_fmt_flow(char *buf, size_t len, const struct ctf_flow *f, const struc
 {
 	static const struct ctf_fmt dflt;
 	struct out o;
+	char none;
 
 	if (!fmt)
 		fmt = &dflt;
-	out_init(&o, buf, len);
+	out_init(&o, buf, len, &none);
 	switch (fmt->style) {
 	case CTF_FMT_XML:
 		fmt_xml(&o, f, fmt);
@@ -1385,8 +1390,9 @@ size_t ctf_fmt_flow(char *buf, size_t len, const struct ctf_flow *f, const struc
 static size_t put_literal(char *buf, size_t len, const char *s)
 {
 	struct out o;
+	char none;
 
-	out_init(&o, buf, len);
+	out_init(&o, buf, len, &none);
 	put_str(&o, s);
 	return out_finish(&o, len);
 }

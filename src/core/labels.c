@@ -98,10 +98,11 @@ int ctf_labelmap_load(struct ctf_labelmap **ret_map, const char *path)
 		fclose(fp);
 		return -ENOMEM;
 	}
+	errno = 0;
 	while (r == 0 && fgets(line, sizeof(line), fp))
 		r = parse_line(map, line);
 	if (r == 0 && ferror(fp))
-		r = -EIO;
+		r = errno ? -errno : -EIO;
 	fclose(fp);
 	/* A map without a single valid name is no map to 1.4.7: nothing is printed. */
 	if (r == 0 && map->count == 0)

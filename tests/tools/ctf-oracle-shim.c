@@ -14,6 +14,10 @@
  *   CTF_ORACLE_LABELMAP  a file opened instead of /etc/xtables/connlabel.conf
  *                        ("" makes the map missing)
  *
+ * While replaying, /proc/net/netlink cannot be opened, so an event from a
+ * process prints as " [USERSPACE] portid=N" without a program name that
+ * would depend on what runs on the machine at replay time.
+ *
  * A CT_GET dump request on a netlink socket is swallowed, and the file's
  * messages are returned one per recvmsg() with the request's sequence
  * number, then NLMSG_DONE. A netlink socket bound to multicast groups
@@ -299,6 +303,8 @@ static const char *map_path(const char *path)
 
 	if (alt && strcmp(path, LABELMAP_PATH) == 0)
 		return *alt ? alt : "/nonexistent/ctf-oracle-shim/connlabel.conf";
+	if (getenv("CTF_ORACLE_NL") && strcmp(path, "/proc/net/netlink") == 0)
+		return "/nonexistent/ctf-oracle-shim/netlink";
 	return path;
 }
 

@@ -5,7 +5,9 @@
  * Run it inside a network namespace made for the purpose.
  *
  *   ctf-record dump OUT.nl [ipv4|ipv6]
- *   ctf-record events OUT.nl SECONDS [MAX_MESSAGES]
+ *   ctf-record events OUT.nl SECONDS [MAX_DATAGRAMS]
+ *
+ * "events" stops early, keeping what it has, on SIGINT or SIGTERM.
  *
  * .nl file format (all integers in host byte order, little-endian on every
  * machine this project runs on):
@@ -21,6 +23,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +37,14 @@
 #include <ctflow/nl.h>
 
 #define CTF_NL_MAGIC "CTFNL1\n"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
 
 static uint64_t realtime_ns(void)
 {
@@ -106,12 +117,14 @@ static int record_events(struct ctf_nl *nl, FILE *fp, int seconds, long max, voi
 	ssize_t n;
 	int r;
 
-	while (count < max) {
+	while (count < max && !stop) {
 		uint64_t now = realtime_ns();
 
 		if (now >= until)
 			break;
 		r = poll(&pfd, 1, (int)((until - now) / 1000000ULL) + 1);
+		if (r < 0 && errno == EINTR)
+			continue;
 		if (r < 0)
 			return -errno;
 		if (r == 0)
@@ -167,6 +180,8 @@ int main(int argc, char **argv)
 	if (argc < 3 || (strcmp(argv[1], "dump") && strcmp(argv[1], "events")) ||
 	    (!strcmp(argv[1], "events") && argc < 4))
 		usage();
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 	fp = fopen(argv[2], "wb");
 	buf = malloc(CTF_NL_RECV_SIZE);
 	if (!fp || !buf) {
