@@ -389,6 +389,21 @@ static void test_timeout_protocol_words(void **state)
 	assert_int_equal(ctf_timeout_parse_l4("", NULL), -EINVAL);
 }
 
+/* With the protocols database readable, a name it lacks is no database error. */
+static void test_timeout_protocol_db_error(void **state)
+{
+	int db_err = 1;
+
+	(void)state;
+	if (access("/etc/protocols", R_OK) != 0)
+		skip();
+	assert_int_equal(ctf_timeout_parse_l4("foo", &db_err), -EINVAL);
+	assert_int_equal(db_err, 0);
+	db_err = 1;
+	assert_int_equal(ctf_timeout_parse_l4("ipv6-icmp", &db_err), IPPROTO_ICMPV6);
+	assert_int_equal(db_err, 0);
+}
+
 static void test_timeout_name_cut_to_31(void **state)
 {
 	struct ctf_timeout t = { 0 };
@@ -447,6 +462,7 @@ int main(void)
 		cmocka_unit_test(test_timeout_malformed_replies),
 		cmocka_unit_test(test_timeout_state_names),
 		cmocka_unit_test(test_timeout_protocol_words),
+		cmocka_unit_test(test_timeout_protocol_db_error),
 		cmocka_unit_test(test_timeout_name_cut_to_31),
 		cmocka_unit_test(test_timeout_put_errors),
 		cmocka_unit_test(test_timeout_format_cut_and_escaped),
