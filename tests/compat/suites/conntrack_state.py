@@ -108,11 +108,14 @@ BASE_ENTRIES = """
 -I -t 4013 -s 2001:db8::1 -d 2001:db8::3 -p dccp --sport 7 --dport 8 --state REQUEST --role server
 """
 
-# 1.4.7's -U sends the update without the zone, gets ENOENT for zoned
-# entries, and after such an error its running dump skips a varying number
-# of entries: the oracle is not deterministic there, so -U runs without them.
+# 1.4.7's -U stops or skips part of its running dump after the first kernel
+# error, at a point that depends on the dump order: ENOENT for zoned entries
+# (it sends the update without the zone) and EPERM for a new timeout on a
+# FIXED_TIMEOUT entry. The oracle is not deterministic there, so -U runs on
+# entries that accept every update.
 UNZONED_ENTRIES = "\n".join(line for line in BASE_ENTRIES.splitlines()
-                             if "zone" not in line and " -w " not in line)
+                             if "zone" not in line and " -w " not in line
+                             and "FIXED_TIMEOUT" not in line)
 
 LABEL_ENTRIES = [
     "-I -t 3040 -s 10.12.0.1 -d 10.12.0.2 -p udp --sport 1 --dport 2 --label-add foo",
