@@ -78,9 +78,10 @@ def step(*args, stdin=None, oracle_only=False, label=""):
 class Namespace:
     """One fresh netns + mount ns holding a fixture's state."""
 
-    def __init__(self, fixture, workroot, env, make_normaliser, oracle):
+    def __init__(self, fixture, workroot, env, make_normaliser, oracle, linkdirs=None):
         self.fixture = fixture
         self.env = env
+        self.linkdirs = linkdirs or {}
         self.tmpdir = tempfile.mkdtemp(prefix="ns.", dir=workroot)
         spec = dict(fixture.spec, tmpdir=self.tmpdir)
         specfile = os.path.join(workroot, os.path.basename(self.tmpdir) + ".json")
@@ -98,10 +99,17 @@ class Namespace:
         self.normalise = make_normaliser(lambda args: self.run(oracle, args))
 
     def run(self, binary, args, stdin=None):
+        env = self.env
+        if binary in self.linkdirs:
+            # Run it by name from PATH, so both sides see the same argv[0]
+            # (1.4.7 prints it in its usage text).
+            linkdir, name = self.linkdirs[binary]
+            env = dict(env, PATH=linkdir + ":" + env.get("PATH", "/usr/sbin:/usr/bin"))
+            binary = name
         argv = ["nsenter", "-t", str(self.proc.pid), "-n", "-m", "--", binary] + list(args)
         try:
             p = subprocess.run(argv, input=stdin, capture_output=True, text=True,
-                               errors="backslashreplace", env=self.env, timeout=EXEC_TIMEOUT)
+                               errors="backslashreplace", env=env, timeout=EXEC_TIMEOUT)
             return Result(p.stdout, p.stderr, p.returncode)
         except subprocess.TimeoutExpired as e:
             out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
@@ -177,11 +185,17 @@ class Runner:
         self.workroot = tempfile.mkdtemp(prefix="ctf-compat.")
         self.env = dict(os.environ, LC_ALL="C")
         self.fixtures = {f.name: f for f in suite.fixtures()}
+        self.linkdirs = {}
+        for i, binary in enumerate(dict.fromkeys((oracle, ours))):
+            d = os.path.join(self.workroot, "argv0-%d" % i)
+            os.mkdir(d)
+            os.symlink(os.path.abspath(binary), os.path.join(d, suite.BINARY))
+            self.linkdirs[binary] = (d, suite.BINARY)
 
     # ---- namespaces -------------------------------------------------------
     def fresh(self, fixture):
         return Namespace(self.fixtures[fixture], self.workroot, self.env,
-                         self.suite.make_normaliser, self.oracle)
+                         self.suite.make_normaliser, self.oracle, self.linkdirs)
 
     def shared(self, fixture):
         """This worker's long-lived namespace for read-only cases."""
@@ -282,6 +296,8 @@ class Runner:
             name = "%s#%02d" % (case.name, i + 1) if case.per_step else case.name
             per.append((name, "ok" if good else "FAIL", ""))
             if not good:
+                if case.per_step:
+                    details.append("  [%s]" % name)
                 details.append(diff_results(oracle_runs[-1][i], ours[i], self.suite.NAME,
                                             st, case.mutating))
         if note:
