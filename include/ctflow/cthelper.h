@@ -43,7 +43,7 @@ struct ctf_cthelper {
 	uint16_t l3proto; /* AF_INET, AF_INET6 */
 	uint8_t l4proto;  /* IPPROTO_TCP, IPPROTO_UDP */
 	uint32_t priv_data_len;
-	uint32_t status; /* CTF_CTHELPER_ENABLED or _DISABLED */
+	uint32_t status;  /* CTF_CTHELPER_ENABLED or _DISABLED */
 	uint32_t present; /* CTF_CTHELPER_P_* */
 	unsigned int npolicies;
 	struct ctf_cthelper_policy policy[CTF_CTHELPER_POLICY_MAX];

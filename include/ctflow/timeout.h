@@ -51,9 +51,9 @@ struct ctf_timeout {
  */
 struct ctf_timeout_proto {
 	uint8_t l4proto;
-	const char *name;	  /* "tcp", ..., "generic" */
-	unsigned int nstates;	  /* CTA_TIMEOUT_<PROTO>_MAX */
-	unsigned int nfct_states; /* <= nstates */
+	const char *name;	   /* "tcp", ..., "generic" */
+	unsigned int nstates;	   /* CTA_TIMEOUT_<PROTO>_MAX */
+	unsigned int nfct_states;  /* <= nstates */
 	const char *const *states; /* nstates names, state i is attribute i + 1 */
 };
 

@@ -21,12 +21,12 @@
  * dlopen()s the plugin to read this; we carry the table instead.
  */
 static const struct ctf_cthelper_stub stubs[] = {
-	{ "amanda", IPPROTO_UDP, 0, 3, 180 },  { "dhcpv6", IPPROTO_UDP, 0, 1, 300 },
-	{ "ftp", IPPROTO_TCP, 24, 1, 300 },    { "mdns", IPPROTO_UDP, 0, 8, 30 },
-	{ "rpc", IPPROTO_TCP, 16, 1, 300 },    { "rpc", IPPROTO_UDP, 16, 1, 300 },
-	{ "sane", IPPROTO_TCP, 4, 1, 300 },    { "slp", IPPROTO_UDP, 0, 8, 16 },
-	{ "ssdp", IPPROTO_UDP, 0, 8, 300 },    { "ssdp", IPPROTO_TCP, 0, 8, 300 },
-	{ "tftp", IPPROTO_UDP, 0, 1, 300 },    { "tns", IPPROTO_TCP, 1, 1, 300 },
+	{ "amanda", IPPROTO_UDP, 0, 3, 180 }, { "dhcpv6", IPPROTO_UDP, 0, 1, 300 },
+	{ "ftp", IPPROTO_TCP, 24, 1, 300 },   { "mdns", IPPROTO_UDP, 0, 8, 30 },
+	{ "rpc", IPPROTO_TCP, 16, 1, 300 },   { "rpc", IPPROTO_UDP, 16, 1, 300 },
+	{ "sane", IPPROTO_TCP, 4, 1, 300 },   { "slp", IPPROTO_UDP, 0, 8, 16 },
+	{ "ssdp", IPPROTO_UDP, 0, 8, 300 },   { "ssdp", IPPROTO_TCP, 0, 8, 300 },
+	{ "tftp", IPPROTO_UDP, 0, 1, 300 },   { "tns", IPPROTO_TCP, 1, 1, 300 },
 };
 
 const struct ctf_cthelper_stub *ctf_cthelper_stub_find(const char *name, uint8_t l4proto)

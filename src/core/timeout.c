@@ -21,7 +21,7 @@
  * (include/uapi/linux/netfilter/nfnetlink_cttimeout.h).
  */
 static const char *const tcp_states[] = {
-	"SYN_SENT", "SYN_RECV",	 "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT",     "LAST_ACK",
+	"SYN_SENT",  "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT",     "LAST_ACK",
 	"TIME_WAIT", "CLOSE",	 "SYN_SENT2",	"RETRANS",  "UNACKNOWLEDGED",
 };
 static const char *const udp_states[] = { "UNREPLIED", "REPLIED" };
@@ -34,10 +34,10 @@ static const char *const dccp_states[] = {
 	"REQUEST", "RESPOND", "PARTOPEN", "OPEN", "CLOSEREQ", "CLOSING", "TIMEWAIT",
 };
 
-#define PROTO(num, str, tbl, known)                                                               \
-	{                                                                                          \
-		.l4proto = (num), .name = (str), .nstates = sizeof(tbl) / sizeof((tbl)[0]),        \
-		.nfct_states = (known), .states = (tbl)                                            \
+#define PROTO(num, str, tbl, known)                                                         \
+	{                                                                                   \
+		.l4proto = (num), .name = (str), .nstates = sizeof(tbl) / sizeof((tbl)[0]), \
+		.nfct_states = (known), .states = (tbl)                                     \
 	}
 
 /*
@@ -334,7 +334,9 @@ static void format_json(struct strbuf *sb, const struct ctf_timeout *t)
 	}
 	if (t->present & CTF_TIMEOUT_P_L3PROTO) {
 		sb_printf(sb, "%s\"family\":\"%s\",\"l3proto\":%u", sep,
-			  t->l3proto == AF_INET ? "inet" : t->l3proto == AF_INET6 ? "inet6" : "unknown",
+			  t->l3proto == AF_INET	   ? "inet"
+			  : t->l3proto == AF_INET6 ? "inet6"
+						   : "unknown",
 			  t->l3proto);
 		sep = ",";
 	}

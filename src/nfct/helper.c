@@ -48,8 +48,9 @@ static void explain(struct nfct_ctx *ctx, int err)
 	if (err == -EBUSY && ctx->cmd == NFCT_CMD_ADD)
 		fprintf(stderr, "Maybe unload nf_conntrack_%s.ko first?\n", ctx->argv[3]);
 	if (err == -EINVAL && ctf_cthelper_probe(ctx->nl) == 0)
-		fprintf(stderr, "Hint: this kernel has no nfnetlink_cthelper "
-				"(CONFIG_NF_CT_NETLINK_HELPER), so it cannot run user-space helpers\n");
+		fprintf(stderr,
+			"Hint: this kernel has no nfnetlink_cthelper "
+			"(CONFIG_NF_CT_NETLINK_HELPER), so it cannot run user-space helpers\n");
 }
 
 static int talk(struct nfct_ctx *ctx, uint16_t type, uint16_t flags, const struct ctf_cthelper *h)
@@ -126,8 +127,8 @@ static int cmd_add(struct nfct_ctx *ctx)
 	struct ctf_cthelper h;
 	uint16_t l3;
 
-	if (parse_stub(ctx, "missing parameters\nsyntax: nfct add helper name family protocol",
-		       &l3, &stub) < 0)
+	if (parse_stub(ctx, "missing parameters\nsyntax: nfct add helper name family protocol", &l3,
+		       &stub) < 0)
 		return -1;
 	ctf_cthelper_from_stub(&h, stub, l3);
 	return talk(ctx, NFNL_MSG_CTHELPER_NEW, NLM_F_CREATE | NLM_F_ACK, &h);

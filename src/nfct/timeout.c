@@ -163,8 +163,9 @@ static int cmd_default_set(struct nfct_ctx *ctx)
 	struct ctf_timeout t = { 0 };
 
 	if (ctx->argc < 6) {
-		nfct_error(0, "missing parameters\n"
-			      "syntax: nfct default-set timeout family protocol state1 timeout1...");
+		nfct_error(0,
+			   "missing parameters\n"
+			   "syntax: nfct default-set timeout family protocol state1 timeout1...");
 		return -1;
 	}
 	if (parse_policy(&t, ctx->argc - 3, ctx->argv + 3) < 0)

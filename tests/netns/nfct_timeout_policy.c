@@ -33,8 +33,8 @@
 
 #define SKIP_RETURN_CODE 77
 
-static char nfct[PATH_MAX];	/* our binary */
-static const char *iptables;	/* iptables-nft or iptables-legacy, whichever works here */
+static char nfct[PATH_MAX];  /* our binary */
+static const char *iptables; /* iptables-nft or iptables-legacy, whichever works here */
 static char tmpdir[] = "/tmp/nfct-policy-XXXXXX";
 static struct ctf_nl *nl;
 

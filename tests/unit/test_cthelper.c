@@ -27,23 +27,26 @@
 #error "the fixtures spell the host-order netlink fields little-endian"
 #endif
 
-#define H16(v) (uint8_t)((v) & 0xff), (uint8_t)(((v) >> 8) & 0xff)
-#define H32(v) H16((v) & 0xffff), H16(((v) >> 16) & 0xffff)
-#define B16(v) (uint8_t)(((v) >> 8) & 0xff), (uint8_t)((v) & 0xff)
-#define B32(v) B16(((v) >> 16) & 0xffff), B16((v) & 0xffff)
+#define H16(v)	       (uint8_t)((v)&0xff), (uint8_t)(((v) >> 8) & 0xff)
+#define H32(v)	       H16((v)&0xffff), H16(((v) >> 16) & 0xffff)
+#define B16(v)	       (uint8_t)(((v) >> 8) & 0xff), (uint8_t)((v)&0xff)
+#define B32(v)	       B16(((v) >> 16) & 0xffff), B16((v)&0xffff)
 #define NLA(len, type) H16(len), H16(type)
-#define NESTED 0x8000
-#define HDR(len, msg, flags) H32(len), H16((NFNL_SUBSYS_CTHELPER << 8) | (msg)), H16(flags), \
-	H32(1), H32(0), 0, 0, B16(0)
+#define NESTED	       0x8000
+#define HDR(len, msg, flags) \
+	H32(len), H16((NFNL_SUBSYS_CTHELPER << 8) | (msg)), H16(flags), H32(1), H32(0), 0, 0, B16(0)
 /* NFCTH_TUPLE: L3PROTONUM (be16) and L4PROTONUM (u8), each padded to 8 bytes. */
-#define TUPLE(l3, l4) NLA(20, NFCTH_TUPLE | NESTED), NLA(6, NFCTH_TUPLE_L3PROTONUM), B16(l3), 0, 0, \
-	NLA(5, NFCTH_TUPLE_L4PROTONUM), l4, 0, 0, 0
+#define TUPLE(l3, l4)                                                                 \
+	NLA(20, NFCTH_TUPLE | NESTED), NLA(6, NFCTH_TUPLE_L3PROTONUM), B16(l3), 0, 0, \
+		NLA(5, NFCTH_TUPLE_L4PROTONUM), l4, 0, 0, 0
 /* One NFCTH_POLICY_SET+i nest with a three-letter policy name. */
-#define POLICY(i, a, b, c, max, timeout) NLA(28, (NFCTH_POLICY_SET + (i)) | NESTED), \
-	NLA(8, NFCTH_POLICY_NAME), a, b, c, 0, NLA(8, NFCTH_POLICY_EXPECT_MAX), B32(max), \
-	NLA(8, NFCTH_POLICY_EXPECT_TIMEOUT), B32(timeout)
+#define POLICY(i, a, b, c, max, timeout)                                                        \
+	NLA(28, (NFCTH_POLICY_SET + (i)) | NESTED), NLA(8, NFCTH_POLICY_NAME), a, b, c, 0,      \
+		NLA(8, NFCTH_POLICY_EXPECT_MAX), B32(max), NLA(8, NFCTH_POLICY_EXPECT_TIMEOUT), \
+		B32(timeout)
 
 /* A dump entry: the ftp stub registered on queue 5 and enabled. */
+/* clang-format off */
 static const uint8_t reply_ftp[] = {
 	HDR(112, NFNL_MSG_CTHELPER_NEW, NLM_F_MULTI),
 	NLA(8, NFCTH_NAME), 'f', 't', 'p', 0,
@@ -54,8 +57,10 @@ static const uint8_t reply_ftp[] = {
 	NLA(8, NFCTH_PRIV_DATA_LEN), B32(24),
 	NLA(8, NFCTH_STATUS), B32(NFCT_HELPER_STATUS_ENABLED),
 };
+/* clang-format on */
 
 /* Two expectation classes, disabled, inet6 udp, with an attribute from the future. */
+/* clang-format off */
 static const uint8_t reply_two_policies[] = {
 	HDR(148, NFNL_MSG_CTHELPER_NEW, NLM_F_MULTI),
 	NLA(8, NFCTH_NAME), 'm', 'd', 'n', 0,
@@ -67,6 +72,7 @@ static const uint8_t reply_two_policies[] = {
 	NLA(8, NFCTH_STATUS), B32(NFCT_HELPER_STATUS_DISABLED),
 	NLA(8, NFCTH_MAX + 1), B32(7),
 };
+/* clang-format on */
 
 static const struct nlmsghdr *guarded(const void *msg, size_t len)
 {
@@ -138,18 +144,18 @@ static void test_cthelper_format(void **state)
 	(void)state;
 	assert_int_equal(ctf_cthelper_parse(guarded(reply_ftp, sizeof(reply_ftp)), &h), 0);
 	n = ctf_cthelper_format(buf, sizeof(buf), &h, CTF_CTHELPER_FMT_TEXT);
-	assert_string_equal(buf, "{\n\t.name = ftp,\n\t.queuenum = 5,\n\t.l3protonum = 2,\n"
-				 "\t.l4protonum = 6,\n\t.priv_data_len = 24,\n\t.status = enabled,\n};");
+	assert_string_equal(buf,
+			    "{\n\t.name = ftp,\n\t.queuenum = 5,\n\t.l3protonum = 2,\n"
+			    "\t.l4protonum = 6,\n\t.priv_data_len = 24,\n\t.status = enabled,\n};");
 	assert_int_equal(n, strlen(buf));
 	ctf_cthelper_format(buf, sizeof(buf), &h, CTF_CTHELPER_FMT_JSON);
-	assert_string_equal(buf, "{\"name\":\"ftp\",\"queuenum\":5,\"family\":\"inet\",\"l3proto\":2,"
-				 "\"protocol\":\"tcp\",\"l4proto\":6,\"priv_data_len\":24,"
-				 "\"status\":\"enabled\",\"policies\":[{\"name\":\"ftp\","
-				 "\"expect_max\":1,\"expect_timeout\":300}]}");
-	assert_int_equal(ctf_cthelper_parse(guarded(reply_two_policies,
-						    sizeof(reply_two_policies)),
-					    &h),
-			 0);
+	assert_string_equal(buf,
+			    "{\"name\":\"ftp\",\"queuenum\":5,\"family\":\"inet\",\"l3proto\":2,"
+			    "\"protocol\":\"tcp\",\"l4proto\":6,\"priv_data_len\":24,"
+			    "\"status\":\"enabled\",\"policies\":[{\"name\":\"ftp\","
+			    "\"expect_max\":1,\"expect_timeout\":300}]}");
+	assert_int_equal(
+		ctf_cthelper_parse(guarded(reply_two_policies, sizeof(reply_two_policies)), &h), 0);
 	ctf_cthelper_format(buf, sizeof(buf), &h, CTF_CTHELPER_FMT_TEXT);
 	assert_non_null(strstr(buf, "\t.status = disabled,\n"));
 	ctf_cthelper_format(buf, sizeof(buf), &h, CTF_CTHELPER_FMT_JSON);
@@ -158,6 +164,7 @@ static void test_cthelper_format(void **state)
 }
 
 /* Recorded from nfct 1.4.7 with strace (seq set to 1). */
+/* clang-format off */
 static const uint8_t req_add_ftp[] = {
 	HDR(96, NFNL_MSG_CTHELPER_NEW, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE),
 	NLA(8, NFCTH_NAME), 'f', 't', 'p', 0,
@@ -166,6 +173,8 @@ static const uint8_t req_add_ftp[] = {
 	NLA(40, NFCTH_POLICY | NESTED), POLICY(0, 'f', 't', 'p', 1, 300),
 	NLA(8, NFCTH_POLICY_SET_NUM), B32(1),
 };
+/* clang-format on */
+/* clang-format off */
 static const uint8_t req_add_rpc6[] = {
 	HDR(96, NFNL_MSG_CTHELPER_NEW, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE),
 	NLA(8, NFCTH_NAME), 'r', 'p', 'c', 0,
@@ -174,21 +183,28 @@ static const uint8_t req_add_rpc6[] = {
 	NLA(40, NFCTH_POLICY | NESTED), POLICY(0, 'r', 'p', 'c', 1, 300),
 	NLA(8, NFCTH_POLICY_SET_NUM), B32(1),
 };
+/* clang-format on */
+/* clang-format off */
 static const uint8_t req_disable_ftp[] = {
 	HDR(56, NFNL_MSG_CTHELPER_NEW, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE),
 	NLA(8, NFCTH_NAME), 'f', 't', 'p', 0,
 	TUPLE(AF_INET, IPPROTO_TCP),
 	NLA(8, NFCTH_STATUS), B32(NFCT_HELPER_STATUS_DISABLED),
 };
+/* clang-format on */
 /* `get helper ftp inet`: the tuple carries layer 4 protocol 0. */
+/* clang-format off */
 static const uint8_t req_get_ftp_inet[] = {
 	HDR(48, NFNL_MSG_CTHELPER_GET, NLM_F_REQUEST | NLM_F_ACK),
 	NLA(8, NFCTH_NAME), 'f', 't', 'p', 0,
 	TUPLE(AF_INET, 0),
 };
+/* clang-format on */
+/* clang-format off */
 static const uint8_t req_flush[] = {
 	HDR(20, NFNL_MSG_CTHELPER_DEL, NLM_F_REQUEST | NLM_F_ACK),
 };
+/* clang-format on */
 
 static void build(struct ctf_cthelper *h, uint16_t msg, uint16_t flags, const uint8_t *want,
 		  size_t want_len)
@@ -214,7 +230,8 @@ static void test_cthelper_build_matches_nfct_1_4_7(void **state)
 	assert_non_null(ftp);
 	assert_non_null(rpc);
 	ctf_cthelper_from_stub(&h, ftp, AF_INET);
-	build(&h, NFNL_MSG_CTHELPER_NEW, NLM_F_ACK | NLM_F_CREATE, req_add_ftp, sizeof(req_add_ftp));
+	build(&h, NFNL_MSG_CTHELPER_NEW, NLM_F_ACK | NLM_F_CREATE, req_add_ftp,
+	      sizeof(req_add_ftp));
 	ctf_cthelper_from_stub(&h, rpc, AF_INET6);
 	build(&h, NFNL_MSG_CTHELPER_NEW, NLM_F_ACK | NLM_F_CREATE, req_add_rpc6,
 	      sizeof(req_add_rpc6));
@@ -258,8 +275,8 @@ static void test_cthelper_roundtrip(void **state)
 		in.policy[i].expect_timeout = 100 * (i + 1);
 	}
 	in.present = CTF_CTHELPER_P_NAME | CTF_CTHELPER_P_QUEUE_NUM | CTF_CTHELPER_P_L3PROTO |
-		     CTF_CTHELPER_P_L4PROTO | CTF_CTHELPER_P_POLICY |
-		     CTF_CTHELPER_P_PRIV_DATA_LEN | CTF_CTHELPER_P_STATUS;
+		     CTF_CTHELPER_P_L4PROTO | CTF_CTHELPER_P_POLICY | CTF_CTHELPER_P_PRIV_DATA_LEN |
+		     CTF_CTHELPER_P_STATUS;
 	nlh = ctf_cthelper_msg_put(buf, NFNL_MSG_CTHELPER_NEW, 0, 1);
 	assert_int_equal(ctf_cthelper_put(nlh, sizeof(buf), &in), 0);
 	assert_int_equal(ctf_cthelper_parse(guarded(buf, nlh->nlmsg_len), &out), 0);
@@ -276,6 +293,7 @@ static void test_cthelper_request_is_not_a_reply(void **state)
 			 -EBADMSG);
 }
 
+/* clang-format off */
 static const uint8_t bad_no_status[] = {
 	HDR(104, NFNL_MSG_CTHELPER_NEW, 0),
 	NLA(8, NFCTH_NAME), 'f', 't', 'p', 0,
@@ -285,7 +303,9 @@ static const uint8_t bad_no_status[] = {
 	POLICY(0, 'f', 't', 'p', 1, 300),
 	NLA(8, NFCTH_PRIV_DATA_LEN), B32(24),
 };
+/* clang-format on */
 /* Five classes: one more than NF_CT_MAX_EXPECT_CLASSES. */
+/* clang-format off */
 static const uint8_t bad_too_many_classes[] = {
 	HDR(112, NFNL_MSG_CTHELPER_NEW, 0),
 	NLA(8, NFCTH_NAME), 'f', 't', 'p', 0,
@@ -296,7 +316,9 @@ static const uint8_t bad_too_many_classes[] = {
 	NLA(8, NFCTH_PRIV_DATA_LEN), B32(24),
 	NLA(8, NFCTH_STATUS), B32(1),
 };
+/* clang-format on */
 /* Says two classes, carries one. */
+/* clang-format off */
 static const uint8_t bad_missing_class[] = {
 	HDR(112, NFNL_MSG_CTHELPER_NEW, 0),
 	NLA(8, NFCTH_NAME), 'f', 't', 'p', 0,
@@ -307,7 +329,9 @@ static const uint8_t bad_missing_class[] = {
 	NLA(8, NFCTH_PRIV_DATA_LEN), B32(24),
 	NLA(8, NFCTH_STATUS), B32(1),
 };
+/* clang-format on */
 /* A class without its timeout. */
+/* clang-format off */
 static const uint8_t bad_class_fields[] = {
 	HDR(104, NFNL_MSG_CTHELPER_NEW, 0),
 	NLA(8, NFCTH_NAME), 'f', 't', 'p', 0,
@@ -319,7 +343,9 @@ static const uint8_t bad_class_fields[] = {
 	NLA(8, NFCTH_PRIV_DATA_LEN), B32(24),
 	NLA(8, NFCTH_STATUS), B32(1),
 };
+/* clang-format on */
 /* 16 characters: the kernel's names hold 15 and a NUL. */
+/* clang-format off */
 static const uint8_t bad_long_name[] = {
 	HDR(120, NFNL_MSG_CTHELPER_NEW, 0),
 	NLA(21, NFCTH_NAME), '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd',
@@ -330,20 +356,27 @@ static const uint8_t bad_long_name[] = {
 	POLICY(0, 'f', 't', 'p', 1, 300),
 	NLA(8, NFCTH_STATUS), B32(1),
 };
+/* clang-format on */
 /* A u32 sent as a u16. */
+/* clang-format off */
 static const uint8_t bad_queue_size[] = {
 	HDR(28, NFNL_MSG_CTHELPER_NEW, 0),
 	NLA(6, NFCTH_QUEUE_NUM), B16(1), 0, 0,
 };
+/* clang-format on */
 /* The tuple nest claims more than the message holds. */
+/* clang-format off */
 static const uint8_t bad_truncated[] = {
 	HDR(40, NFNL_MSG_CTHELPER_NEW, 0),
 	NLA(8, NFCTH_NAME), 'f', 't', 'p', 0,
 	NLA(20, NFCTH_TUPLE | NESTED), NLA(6, NFCTH_TUPLE_L3PROTONUM), B16(2), 0, 0,
 };
+/* clang-format on */
+/* clang-format off */
 static const uint8_t bad_subsystem[] = {
 	H32(20), H16(NFNL_SUBSYS_CTNETLINK_TIMEOUT << 8), H16(0), H32(1), H32(0), 0, 0, B16(0),
 };
+/* clang-format on */
 
 struct bad_case {
 	const char *what;
@@ -352,15 +385,18 @@ struct bad_case {
 	int err;
 };
 
-#define BAD(m, e) { #m, m, sizeof(m), e }
+#define BAD(m, e)                   \
+	{                           \
+#m, m, sizeof(m), e \
+	}
 
 static void test_cthelper_malformed_replies(void **state)
 {
 	static const struct bad_case cases[] = {
-		BAD(bad_no_status, -EBADMSG),	 BAD(bad_too_many_classes, -EBADMSG),
+		BAD(bad_no_status, -EBADMSG),	  BAD(bad_too_many_classes, -EBADMSG),
 		BAD(bad_missing_class, -EBADMSG), BAD(bad_class_fields, -EBADMSG),
-		BAD(bad_long_name, -EBADMSG),	 BAD(bad_queue_size, -EBADMSG),
-		BAD(bad_truncated, -EBADMSG),	 BAD(bad_subsystem, -EPROTO),
+		BAD(bad_long_name, -EBADMSG),	  BAD(bad_queue_size, -EBADMSG),
+		BAD(bad_truncated, -EBADMSG),	  BAD(bad_subsystem, -EPROTO),
 	};
 	struct ctf_cthelper h;
 	size_t i;

@@ -27,18 +27,20 @@
 #endif
 
 /* Host-order (H) and network-order (B) fields, byte by byte. */
-#define H16(v) (uint8_t)((v) & 0xff), (uint8_t)(((v) >> 8) & 0xff)
-#define H32(v) H16((v) & 0xffff), H16(((v) >> 16) & 0xffff)
-#define B16(v) (uint8_t)(((v) >> 8) & 0xff), (uint8_t)((v) & 0xff)
-#define B32(v) B16(((v) >> 16) & 0xffff), B16((v) & 0xffff)
+#define H16(v)	       (uint8_t)((v)&0xff), (uint8_t)(((v) >> 8) & 0xff)
+#define H32(v)	       H16((v)&0xffff), H16(((v) >> 16) & 0xffff)
+#define B16(v)	       (uint8_t)(((v) >> 8) & 0xff), (uint8_t)((v)&0xff)
+#define B32(v)	       B16(((v) >> 16) & 0xffff), B16((v)&0xffff)
 #define NLA(len, type) H16(len), H16(type)
-#define NESTED 0x8000
+#define NESTED	       0x8000
 /* nlmsghdr (seq 1, port 0) + nfgenmsg (AF_UNSPEC, NFNETLINK_V0, res_id 0). */
-#define HDR(len, msg, flags) H32(len), H16((NFNL_SUBSYS_CTNETLINK_TIMEOUT << 8) | (msg)), \
-	H16(flags), H32(1), H32(0), 0, 0, B16(0)
+#define HDR(len, msg, flags)                                                                     \
+	H32(len), H16((NFNL_SUBSYS_CTNETLINK_TIMEOUT << 8) | (msg)), H16(flags), H32(1), H32(0), \
+		0, 0, B16(0)
 #define STATE(n, v) NLA(8, n), B32(v)
 
 /* `nfct get timeout t1` after `add timeout t1 inet tcp established 100`. */
+/* clang-format off */
 static const uint8_t get_reply_tcp[] = {
 	HDR(144, IPCTNL_MSG_TIMEOUT_NEW, 0),
 	NLA(7, CTA_TIMEOUT_NAME), 't', '1', 0, 0,
@@ -49,6 +51,7 @@ static const uint8_t get_reply_tcp[] = {
 	STATE(1, 120), STATE(2, 60), STATE(3, 100), STATE(4, 120), STATE(5, 60), STATE(6, 30),
 	STATE(7, 120), STATE(8, 10), STATE(9, 120), STATE(10, 300), STATE(11, 300),
 };
+/* clang-format on */
 
 /* nfct 1.4.7's output for it (printed with a newline after). */
 static const char get_reply_tcp_text[] =
@@ -59,6 +62,7 @@ static const char get_reply_tcp_text[] =
 	"\t\t.RETRANS = 300,\n\t\t.UNACKNOWLEDGED = 300,\n\t},\n};";
 
 /* Recorded: Linux 6.18's answer to default-get inet sctp, heartbeat states included. */
+/* clang-format off */
 static const uint8_t default_reply_sctp[] = {
 	0x70, 0x00, 0x00, 0x00, 0x03, 0x08, 0x02, 0x00, 0x01, 0x00, 0x00, 0x00, 0xfa, 0x1e,
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x06, 0x00, 0x02, 0x00, 0x00, 0x02, 0x00, 0x00,
@@ -69,6 +73,7 @@ static const uint8_t default_reply_sctp[] = {
 	0x00, 0x00, 0x00, 0x03, 0x08, 0x00, 0x07, 0x00, 0x00, 0x00, 0x00, 0x03, 0x08, 0x00,
 	0x08, 0x00, 0x00, 0x00, 0x00, 0x1e, 0x08, 0x00, 0x09, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
+/* clang-format on */
 
 static const char default_reply_sctp_text[] =
 	"\t.l3proto = 2,\n\t.l4proto = 132,\n\t.policy = {\n"
@@ -145,9 +150,8 @@ static void test_timeout_recorded_sctp_defaults(void **state)
 	struct ctf_timeout t;
 
 	(void)state;
-	assert_int_equal(ctf_timeout_parse(guarded(default_reply_sctp, sizeof(default_reply_sctp)),
-					   &t),
-			 0);
+	assert_int_equal(
+		ctf_timeout_parse(guarded(default_reply_sctp, sizeof(default_reply_sctp)), &t), 0);
 	assert_int_equal(t.present, CTF_TIMEOUT_P_L3PROTO | CTF_TIMEOUT_P_L4PROTO);
 	assert_int_equal(t.states, 0x1ff);
 	assert_int_equal(t.timeouts[7], 30);
@@ -158,6 +162,7 @@ static void test_timeout_recorded_sctp_defaults(void **state)
 }
 
 /* Requests as nfct 1.4.7 sends them, recorded with strace (seq set to 1 here). */
+/* clang-format off */
 static const uint8_t req_add_tcp[] = {
 	HDR(60, IPCTNL_MSG_TIMEOUT_NEW, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE),
 	NLA(9, CTA_TIMEOUT_NAME), 't', 'e', 's', 't', 0, 0, 0, 0,
@@ -165,22 +170,29 @@ static const uint8_t req_add_tcp[] = {
 	NLA(5, CTA_TIMEOUT_L4PROTO), IPPROTO_TCP, 0, 0, 0,
 	NLA(12, CTA_TIMEOUT_DATA | NESTED), STATE(CTA_TIMEOUT_TCP_ESTABLISHED, 100),
 };
+/* clang-format on */
 
+/* clang-format off */
 static const uint8_t req_default_set_sctp6[] = {
 	HDR(48, IPCTNL_MSG_TIMEOUT_DEFAULT_SET, NLM_F_REQUEST | NLM_F_ACK),
 	NLA(6, CTA_TIMEOUT_L3PROTO), B16(AF_INET6), 0, 0,
 	NLA(5, CTA_TIMEOUT_L4PROTO), IPPROTO_SCTP, 0, 0, 0,
 	NLA(12, CTA_TIMEOUT_DATA | NESTED), STATE(CTA_TIMEOUT_SCTP_CLOSED, 4),
 };
+/* clang-format on */
 
+/* clang-format off */
 static const uint8_t req_get_x[] = {
 	HDR(28, IPCTNL_MSG_TIMEOUT_GET, NLM_F_REQUEST | NLM_F_ACK),
 	NLA(6, CTA_TIMEOUT_NAME), 'x', 0, 0, 0,
 };
+/* clang-format on */
 
+/* clang-format off */
 static const uint8_t req_flush[] = {
 	HDR(20, IPCTNL_MSG_TIMEOUT_DELETE, NLM_F_REQUEST | NLM_F_ACK),
 };
+/* clang-format on */
 
 struct build_case {
 	const char *what;
@@ -195,17 +207,43 @@ struct build_case {
 #define P_L34 (CTF_TIMEOUT_P_L3PROTO | CTF_TIMEOUT_P_L4PROTO)
 
 static const struct build_case build_cases[] = {
-	{ "add test inet tcp established 100", IPCTNL_MSG_TIMEOUT_NEW, NLM_F_ACK | NLM_F_CREATE,
-	  { .name = "test", .l3proto = AF_INET, .l4proto = IPPROTO_TCP,
-	    .present = CTF_TIMEOUT_P_NAME | P_L34, .states = 1U << 2, .timeouts[2] = 100 },
-	  false, req_add_tcp, sizeof(req_add_tcp) },
-	{ "default-set inet6 sctp closed 4", IPCTNL_MSG_TIMEOUT_DEFAULT_SET, NLM_F_ACK,
-	  { .l3proto = AF_INET6, .l4proto = IPPROTO_SCTP, .present = P_L34, .states = 1U,
+	{ "add test inet tcp established 100",
+	  IPCTNL_MSG_TIMEOUT_NEW,
+	  NLM_F_ACK | NLM_F_CREATE,
+	  { .name = "test",
+	    .l3proto = AF_INET,
+	    .l4proto = IPPROTO_TCP,
+	    .present = CTF_TIMEOUT_P_NAME | P_L34,
+	    .states = 1U << 2,
+	    .timeouts[2] = 100 },
+	  false,
+	  req_add_tcp,
+	  sizeof(req_add_tcp) },
+	{ "default-set inet6 sctp closed 4",
+	  IPCTNL_MSG_TIMEOUT_DEFAULT_SET,
+	  NLM_F_ACK,
+	  { .l3proto = AF_INET6,
+	    .l4proto = IPPROTO_SCTP,
+	    .present = P_L34,
+	    .states = 1U,
 	    .timeouts[0] = 4 },
-	  false, req_default_set_sctp6, sizeof(req_default_set_sctp6) },
-	{ "get x", IPCTNL_MSG_TIMEOUT_GET, NLM_F_ACK,
-	  { .name = "x", .present = CTF_TIMEOUT_P_NAME }, false, req_get_x, sizeof(req_get_x) },
-	{ "flush", IPCTNL_MSG_TIMEOUT_DELETE, NLM_F_ACK, { .present = 0 }, true, req_flush, sizeof(req_flush) },
+	  false,
+	  req_default_set_sctp6,
+	  sizeof(req_default_set_sctp6) },
+	{ "get x",
+	  IPCTNL_MSG_TIMEOUT_GET,
+	  NLM_F_ACK,
+	  { .name = "x", .present = CTF_TIMEOUT_P_NAME },
+	  false,
+	  req_get_x,
+	  sizeof(req_get_x) },
+	{ "flush",
+	  IPCTNL_MSG_TIMEOUT_DELETE,
+	  NLM_F_ACK,
+	  { .present = 0 },
+	  true,
+	  req_flush,
+	  sizeof(req_flush) },
 };
 
 static void test_timeout_build_matches_nfct_1_4_7(void **state)
@@ -230,7 +268,7 @@ static void test_timeout_build_matches_nfct_1_4_7(void **state)
 /* Every protocol with a table: all states set, built, parsed back unchanged. */
 static void test_timeout_roundtrip_every_protocol(void **state)
 {
-	static const uint8_t l4[] = { IPPROTO_TCP,  IPPROTO_UDP,  IPPROTO_UDPLITE,
+	static const uint8_t l4[] = { IPPROTO_TCP,  IPPROTO_UDP,    IPPROTO_UDPLITE,
 				      IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_SCTP,
 				      IPPROTO_DCCP, IPPROTO_GRE,    CTF_TIMEOUT_GENERIC };
 	char buf[CTF_NL_REQ_SIZE];
@@ -260,12 +298,14 @@ static void test_timeout_roundtrip_every_protocol(void **state)
 }
 
 /* A protocol cttimeout has no table for: 1.4.7 prints no policy block. */
+/* clang-format off */
 static const uint8_t reply_igmp[] = {
 	HDR(48, IPCTNL_MSG_TIMEOUT_NEW, 0),
 	NLA(6, CTA_TIMEOUT_NAME), 'g', 0, 0, 0,
 	NLA(5, CTA_TIMEOUT_L4PROTO), 2, 0, 0, 0,
 	NLA(12, CTA_TIMEOUT_DATA | NESTED), STATE(1, 600),
 };
+/* clang-format on */
 
 static void test_timeout_unknown_protocol_has_no_policy(void **state)
 {
@@ -282,40 +322,56 @@ static void test_timeout_unknown_protocol_has_no_policy(void **state)
 }
 
 /* Malformed replies; each must fail cleanly without reading past its end. */
+/* clang-format off */
 static const uint8_t bad_short_state[] = {
 	HDR(40, IPCTNL_MSG_TIMEOUT_NEW, 0),
 	NLA(5, CTA_TIMEOUT_L4PROTO), IPPROTO_UDP, 0, 0, 0,
 	NLA(12, CTA_TIMEOUT_DATA | NESTED), NLA(6, 1), B16(30), 0, 0,
 };
+/* clang-format on */
+/* clang-format off */
 static const uint8_t bad_unterminated_name[] = {
 	HDR(28, IPCTNL_MSG_TIMEOUT_NEW, 0),
 	NLA(8, CTA_TIMEOUT_NAME), 'a', 'b', 'c', 'd',
 };
+/* clang-format on */
+/* clang-format off */
 static const uint8_t bad_long_name[] = {
 	HDR(60, IPCTNL_MSG_TIMEOUT_NEW, 0),
 	NLA(40, CTA_TIMEOUT_NAME), 'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a',
 	'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a',
 	'a', 'a', 'a', 'a', 'a', 0,
 };
+/* clang-format on */
+/* clang-format off */
 static const uint8_t bad_attr_past_end[] = {
 	HDR(28, IPCTNL_MSG_TIMEOUT_NEW, 0),
 	NLA(12, CTA_TIMEOUT_USE), B32(1),
 };
+/* clang-format on */
+/* clang-format off */
 static const uint8_t bad_nest_past_end[] = {
 	HDR(40, IPCTNL_MSG_TIMEOUT_NEW, 0),
 	NLA(5, CTA_TIMEOUT_L4PROTO), IPPROTO_UDP, 0, 0, 0,
 	NLA(12, CTA_TIMEOUT_DATA | NESTED), NLA(16, 1), B32(30),
 };
+/* clang-format on */
+/* clang-format off */
 static const uint8_t bad_l3_size[] = {
 	HDR(28, IPCTNL_MSG_TIMEOUT_NEW, 0),
 	NLA(8, CTA_TIMEOUT_L3PROTO), B32(2),
 };
+/* clang-format on */
+/* clang-format off */
 static const uint8_t bad_no_nfgenmsg[] = {
 	H32(16), H16(NFNL_SUBSYS_CTNETLINK_TIMEOUT << 8), H16(0), H32(1), H32(0),
 };
+/* clang-format on */
+/* clang-format off */
 static const uint8_t bad_subsystem[] = {
 	H32(20), H16(NFNL_SUBSYS_CTNETLINK << 8), H16(0), H32(1), H32(0), 0, 0, B16(0),
 };
+/* clang-format on */
 
 struct bad_case {
 	const char *what;
@@ -324,7 +380,10 @@ struct bad_case {
 	int err;
 };
 
-#define BAD(m, e) { #m, m, sizeof(m), e }
+#define BAD(m, e)                   \
+	{                           \
+#m, m, sizeof(m), e \
+	}
 
 static void test_timeout_malformed_replies(void **state)
 {
@@ -353,13 +412,20 @@ static void test_timeout_state_names(void **state)
 		const char *name;
 		int want;
 	} cases[] = {
-		{ IPPROTO_TCP, "syn_sent", 0 },		 { IPPROTO_TCP, "SYN_Recv", 1 },
-		{ IPPROTO_TCP, "unacknowledged", 10 },	 { IPPROTO_TCP, "unack", -ENOENT },
-		{ IPPROTO_UDP, "replied", 1 },		 { IPPROTO_UDPLITE, "unreplied", 0 },
-		{ IPPROTO_GRE, "REPLIED", 1 },		 { IPPROTO_ICMP, "timeout", 0 },
-		{ IPPROTO_ICMPV6, "Timeout", 0 },	 { CTF_TIMEOUT_GENERIC, "timeout", 0 },
-		{ IPPROTO_SCTP, "shutdown_ack_sent", 6 }, { IPPROTO_SCTP, "heartbeat_sent", -ENOENT },
-		{ IPPROTO_DCCP, "timewait", 6 },	 { IPPROTO_DCCP, "time_wait", -ENOENT },
+		{ IPPROTO_TCP, "syn_sent", 0 },
+		{ IPPROTO_TCP, "SYN_Recv", 1 },
+		{ IPPROTO_TCP, "unacknowledged", 10 },
+		{ IPPROTO_TCP, "unack", -ENOENT },
+		{ IPPROTO_UDP, "replied", 1 },
+		{ IPPROTO_UDPLITE, "unreplied", 0 },
+		{ IPPROTO_GRE, "REPLIED", 1 },
+		{ IPPROTO_ICMP, "timeout", 0 },
+		{ IPPROTO_ICMPV6, "Timeout", 0 },
+		{ CTF_TIMEOUT_GENERIC, "timeout", 0 },
+		{ IPPROTO_SCTP, "shutdown_ack_sent", 6 },
+		{ IPPROTO_SCTP, "heartbeat_sent", -ENOENT },
+		{ IPPROTO_DCCP, "timewait", 6 },
+		{ IPPROTO_DCCP, "time_wait", -ENOENT },
 		{ IPPROTO_UDP, "", -ENOENT },
 	};
 	size_t i;
