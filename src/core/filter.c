@@ -376,7 +376,12 @@ static uint32_t tuple_flags(const struct ctf_filter *f, const struct ctf_filter_
 	uint32_t fl = 0;
 	bool v6 = ft->l4proto == IPPROTO_ICMPV6;
 
-	if (f->family && (ft->set & CTF_FT_L3) && ft->l3num == f->family) {
+	/*
+	 * IPv4 only: the kernel's IPv6 address test is inverted (it uses
+	 * !ipv6_addr_cmp(), which is true for equal addresses), so an IPv6
+	 * address filter would drop exactly the entries asked for.
+	 */
+	if (f->family == AF_INET && (ft->set & CTF_FT_L3) && ft->l3num == AF_INET) {
 		if (ft->set & CTF_FT_SRC)
 			fl |= FILTER_F_IP_SRC;
 		if (ft->set & CTF_FT_DST)

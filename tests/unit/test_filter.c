@@ -549,6 +549,13 @@ static void test_filter_put_dump(void **state)
 	put(&f, buf, sizeof(buf), &s, CTF_FILTER_PUT_ALL);
 	assert_int_equal(filter_flags(&s, 1), (1U << 0) | (1U << 3));
 
+	/* IPv6 addresses stay in userspace: the kernel's IPv6 address test is inverted. */
+	f.family = AF_INET6;
+	f.orig.l3num = AF_INET6;
+	put(&f, buf, sizeof(buf), &s, CTF_FILTER_PUT_ALL);
+	assert_int_equal(filter_flags(&s, 1), 1U << 3);
+	f.orig.l3num = AF_INET;
+
 	/* Without a family the kernel cannot compare addresses. */
 	f.set &= ~CTF_FILTER_FAMILY;
 	f.family = AF_UNSPEC;
