@@ -31,15 +31,24 @@ static const uint8_t top_types[CTA_MAX_ + 1] = {
 	[CTA_TIMESTAMP_EVENT_] = MNL_TYPE_U64,
 };
 
-/* Validate @attr against @types[] and store it in tb[]; unknown types are skipped. */
+/*
+ * Validate @attr against @types[] and store it in tb[]; unknown types are
+ * skipped. libmnl checks only a minimum length for integers; the kernel
+ * always sends them at their exact size, so anything else is malformed.
+ */
 static int store_attr(const struct nlattr *attr, const struct nlattr **tb, const uint8_t *types,
 		      unsigned int max)
 {
+	static const uint8_t int_size[MNL_TYPE_MAX] = {
+		[MNL_TYPE_U8] = 1, [MNL_TYPE_U16] = 2, [MNL_TYPE_U32] = 4, [MNL_TYPE_U64] = 8,
+	};
 	unsigned int type = mnl_attr_get_type(attr);
 
 	if (type > max || types[type] == MNL_TYPE_UNSPEC)
 		return MNL_CB_OK;
 	if (mnl_attr_validate(attr, types[type]) < 0)
+		return MNL_CB_ERROR;
+	if (int_size[types[type]] && mnl_attr_get_payload_len(attr) != int_size[types[type]])
 		return MNL_CB_ERROR;
 	tb[type] = attr;
 	return MNL_CB_OK;
@@ -51,11 +60,24 @@ struct nest_ctx {
 	unsigned int max;
 };
 
-static int nest_attr_cb(const struct nlattr *attr, void *data)
+/*
+ * Walk the attributes in @len bytes at @buf. Unlike mnl_attr_parse(), which
+ * stops silently at an attribute that overruns its container, bytes left
+ * over that do not form a whole attribute make the message malformed.
+ */
+static int walk_attrs(const void *buf, size_t len, const struct nest_ctx *ctx)
 {
-	const struct nest_ctx *ctx = data;
+	const struct nlattr *attr = buf;
+	int rem = (int)len;
 
-	return store_attr(attr, ctx->tb, ctx->types, ctx->max);
+	while (mnl_attr_ok(attr, rem)) {
+		if (store_attr(attr, ctx->tb, ctx->types, ctx->max) < 0)
+			return -EBADMSG;
+		rem -= MNL_ALIGN(attr->nla_len);
+		attr = (const struct nlattr *)((const char *)attr + MNL_ALIGN(attr->nla_len));
+	}
+	/* rem < 0 only when the last attribute lacks its final padding */
+	return rem <= 0 ? 0 : -EBADMSG;
 }
 
 /* Parse the attributes nested in @nest into tb[0..max] (cleared by the caller). */
@@ -64,7 +86,15 @@ static int parse_nest(const struct nlattr *nest, const struct nlattr **tb, const
 {
 	struct nest_ctx ctx = { tb, types, max };
 
-	return mnl_attr_parse_nested(nest, nest_attr_cb, &ctx) < 0 ? -EBADMSG : 0;
+	return walk_attrs(mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest), &ctx);
+}
+
+/* Parse the attributes after the nfgenmsg header of @nlh (its length checked by the caller). */
+static int parse_msg_attrs(const struct nlmsghdr *nlh, const struct nest_ctx *ctx)
+{
+	size_t off = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg));
+
+	return walk_attrs((const char *)nlh + off, nlh->nlmsg_len - off, ctx);
 }
 
 static const uint8_t tuple_types[CTA_TUPLE_MAX + 1] = {
@@ -544,7 +574,7 @@ int ctf_flow_parse(const struct nlmsghdr *nlh, struct ctf_flow *ret_flow)
 	f->family = nfg->nfgen_family;
 	f->event = event_of(type, nlh->nlmsg_flags);
 	f->nl_portid = nlh->nlmsg_pid;
-	if (mnl_attr_parse(nlh, sizeof(*nfg), nest_attr_cb, &ctx) < 0)
+	if (parse_msg_attrs(nlh, &ctx) < 0)
 		return -EBADMSG;
 	if (parse_tuples(tb, f) < 0)
 		return -EBADMSG;
@@ -927,7 +957,7 @@ int ctf_ct_parse_cpu_stats(const struct nlmsghdr *nlh, struct ctf_ct_cpu_stats *
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*nfg)))
 		return -EBADMSG;
 	nfg = mnl_nlmsg_get_payload(nlh);
-	if (mnl_attr_parse(nlh, sizeof(*nfg), nest_attr_cb, &ctx) < 0)
+	if (parse_msg_attrs(nlh, &ctx) < 0)
 		return -EBADMSG;
 	s.cpu = ntohs(nfg->res_id);
 	for (i = CTA_STATS_SEARCHED; i <= CTA_STATS_MAX; i++) {
@@ -951,7 +981,7 @@ int ctf_ct_parse_global_stats(const struct nlmsghdr *nlh, uint32_t *ret_entries,
 
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct nfgenmsg)))
 		return -EBADMSG;
-	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), nest_attr_cb, &ctx) < 0)
+	if (parse_msg_attrs(nlh, &ctx) < 0)
 		return -EBADMSG;
 	if (!tb[CTA_STATS_GLOBAL_ENTRIES])
 		return -EBADMSG;
