@@ -230,9 +230,12 @@ int ct_cmd_count(struct ct_ctx *ctx)
 	FILE *fp;
 	int count;
 
+	int r;
+
 	nlh = ctf_ct_msg_put(buf, IPCTNL_MSG_CT_GET_STATS, NLM_F_ACK, AF_UNSPEC,
 			     ctf_nl_next_seq(ctx->nl));
-	if (ctf_nl_request(ctx->nl, nlh, count_cb, &ctx->out) == 0)
+	r = ctf_nl_request(ctx->nl, nlh, count_cb, &ctx->out);
+	if (r == 0)
 		return 0;
 	/* Kernels before 3.8 have no IPCTNL_MSG_CT_GET_STATS. */
 	fp = fopen("/proc/sys/net/netfilter/nf_conntrack_count", "re");
@@ -246,7 +249,9 @@ int ct_cmd_count(struct ct_ctx *ctx)
 	}
 	fclose(fp);
 	ct_out_printf(&ctx->out, "%d\n", count);
-	return 0;
+	/* 1.4.7 prints the count from /proc, then still fails with the netlink error. */
+	return ct_fail(ctx, CT_OTHER_PROBLEM, "Operation failed: %s",
+		       ct_err2str(-r, ctx->cmd->command));
 }
 
 static int stats_cb(const struct nlmsghdr *nlh, void *data)
