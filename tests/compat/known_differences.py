@@ -50,7 +50,8 @@ def same(label, want, got):
 
 # ---- -h: ours prints a corrected, extended help text -------------------------
 def is_help(case):
-    return any(a in ("-h", "--help") for a in first_args(case))
+    # no arguments at all prints the same usage text
+    return not first_args(case) or any(a in ("-h", "--help") for a in first_args(case))
 
 
 def check_help(case, ours, oracle):
@@ -230,11 +231,14 @@ def check_unset(case, ours, oracle):
 
 
 # ---- 1.4.7 crashes: `-p sctp --state FOO` dereferences a missing state name --
+SCTP_STATES = {"NONE", "CLOSED", "COOKIE_WAIT", "COOKIE_ECHOED", "ESTABLISHED",
+               "SHUTDOWN_SENT", "SHUTDOWN_RECD", "SHUTDOWN_ACK_SENT"}
+
+
 def is_sctp_bad_state(case):
     a = first_args(case)
-    return "sctp" in a and "--state" in a and a[a.index("--state") + 1:][:1] not in (
-        [s] for s in ("NONE", "CLOSED", "COOKIE_WAIT", "COOKIE_ECHOED", "ESTABLISHED",
-                      "SHUTDOWN_SENT", "SHUTDOWN_RECD", "SHUTDOWN_ACK_SENT"))
+    i = a.index("--state") if "--state" in a else len(a)
+    return "sctp" in a and i + 1 < len(a) and a[i + 1].upper() not in SCTP_STATES
 
 
 def check_sctp_state(case, ours, oracle):
