@@ -28,7 +28,10 @@ static void tuple_build(struct ctf_tuple *t, uint8_t l3, uint8_t l4, const union
 	t->l4proto = l4;
 	t->src = *src;
 	t->dst = *dst;
-	t->flags = CTF_TUPLE_F_SRC | CTF_TUPLE_F_DST | CTF_TUPLE_F_PROTO;
+	/* Without a family libnetfilter_conntrack sends no address at all (EINVAL). */
+	t->flags = CTF_TUPLE_F_PROTO;
+	if (l3 == AF_INET || l3 == AF_INET6)
+		t->flags |= CTF_TUPLE_F_SRC | CTF_TUPLE_F_DST;
 	if (has_ports(l4)) {
 		t->l4.port.sport = sport;
 		t->l4.port.dport = dport;

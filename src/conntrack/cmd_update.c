@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* conntrack CLI: -U, updating while the dump runs, in batches on a second socket. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
@@ -14,7 +15,7 @@
 
 struct upd_pair {
 	uint32_t seq_new, seq_get;
-	bool skip; /* the update failed with ENOENT: do not print the GET reply */
+	bool skip; /* the read-back found no entry */
 };
 
 struct upd_state {
@@ -51,7 +52,17 @@ static int upd_ack(uint32_t seq, int error, void *data)
 	p = find_pair(st, seq, &is_get);
 	if (!p || error == 0)
 		return 0;
-	/* The entry vanished in the middle of the update. */
+	/*
+	 * 1.4.7 reports a refused update without its prefix and goes on to
+	 * read the entry back; only that read failing (but for ENOENT, the
+	 * entry vanished) stops it.
+	 */
+	if (!is_get) {
+		ct_out_flush(&st->ctx->out);
+		fprintf(stderr, "Operation failed: %s\n",
+			ct_err2str(-error, CT_CMD(CT_UPDATE_BIT)));
+		return 0;
+	}
 	if (error == -ENOENT) {
 		p->skip = true;
 		return 0;
@@ -94,19 +105,19 @@ static bool labels_equal(const uint8_t *a, const uint8_t *b)
 }
 
 /* 1.4.7's copy_label(): add/remove bits keeping the entry's bitmap size. */
-static void update_labels(const struct ct_cmd *cmd, const struct ctf_flow *ct, struct ctf_flow *t)
+static bool update_labels(const struct ct_cmd *cmd, const struct ctf_flow *ct, struct ctf_flow *t)
 {
 	const struct ct_labels *mod = &cmd->label_modify;
 	unsigned int i, n = ct->labels_len;
 
 	if (!(cmd->options & (CT_OPT(CT_OPT_ADD_LABEL_BIT) | CT_OPT(CT_OPT_DEL_LABEL_BIT))))
-		return;
+		return false;
 	if (cmd->options & CT_OPT(CT_OPT_ADD_LABEL_BIT)) {
 		ctf_flow_set(t, CTF_FLOW_A_LABELS);
 		if (!ctf_flow_has(ct, CTF_FLOW_A_LABELS)) {
 			memcpy(t->labels, mod->bits, sizeof(t->labels));
 			t->labels_len = (uint8_t)ct_labels_bytes(mod->maxbit);
-			return;
+			return false;
 		}
 		/* The kernel keeps old bits sent as zero in both labels and mask. */
 		memset(t->labels, 0, sizeof(t->labels));
@@ -114,15 +125,15 @@ static void update_labels(const struct ct_cmd *cmd, const struct ctf_flow *ct, s
 			t->labels[i] = t->labels_mask[i] = mod->bits[i];
 		t->labels_len = (uint8_t)n;
 		ctf_flow_set(t, CTF_FLOW_A_LABELS_MASK);
-		return;
+		return true;
 	}
 	if (!ctf_flow_has(ct, CTF_FLOW_A_LABELS))
-		return;
+		return false;
 	ctf_flow_set(t, CTF_FLOW_A_LABELS);
 	memset(t->labels, 0, sizeof(t->labels));
 	if (!mod->set) { /* --label-del without names: an empty bitmap */
 		t->labels_len = 4;
-		return;
+		return false;
 	}
 	for (i = 0; i < n; i++)
 		t->labels[i] = ct->labels[i] & (uint8_t)~mod->bits[i];
@@ -132,6 +143,7 @@ static void update_labels(const struct ct_cmd *cmd, const struct ctf_flow *ct, s
 		memcpy(t->labels_mask, mod->bits, sizeof(t->labels_mask));
 		ctf_flow_set(t, CTF_FLOW_A_LABELS_MASK);
 	}
+	return true;
 }
 
 /*
@@ -154,6 +166,8 @@ static bool update_build(struct upd_state *st, const struct ctf_flow *ct)
 		ctf_flow_set(t, CTF_FLOW_A_ZONE);
 	}
 	ct_tmpl_meta_to_flow(cmd, t);
+	/* -n/-g/-j select entries here; sending them made the kernel refuse the update. */
+	t->set &= ~(CTF_FLOW_BIT(CTF_FLOW_A_NAT_SRC) | CTF_FLOW_BIT(CTF_FLOW_A_NAT_DST));
 	if (cmd->options & CT_OPT(CT_OPT_MARK_BIT)) {
 		t->mark = (ct->mark & ~cmd->mark.mask) ^ cmd->mark.value;
 		ctf_flow_set(t, CTF_FLOW_A_MARK);
@@ -163,7 +177,8 @@ static bool update_build(struct upd_state *st, const struct ctf_flow *ct)
 		t->status = ct->status | cmd->tmpl.status;
 		same = same && t->status == ct->status;
 	}
-	update_labels(cmd, ct, t);
+	if (update_labels(cmd, ct, t))
+		same = false; /* entries never carry a mask, so 1.4.7 saw a change */
 	if (cmd->tmpl.set & T_TIMEOUT)
 		same = same && t->timeout == ct->timeout;
 	if (cmd->tmpl.set & T_TCP_STATE)
@@ -176,8 +191,6 @@ static bool update_build(struct upd_state *st, const struct ctf_flow *ct)
 		       t->dccp.state == ct->dccp.state;
 	if (ctf_flow_has(t, CTF_FLOW_A_LABELS))
 		same = same && ctf_flow_has(ct, CTF_FLOW_A_LABELS) && labels_equal(t->labels, ct->labels);
-	if (ctf_flow_has(t, CTF_FLOW_A_LABELS_MASK))
-		same = false; /* entries never carry a mask */
 	return !same;
 }
 

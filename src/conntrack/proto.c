@@ -560,9 +560,20 @@ static const struct ct_proto protos[] = {
 	  NULL },
 };
 
+/* Protocols without a handler carry their number into a given reply tuple. */
+static void unknown_final(struct ct_cmd *cmd)
+{
+	struct ct_tmpl *t = &cmd->tmpl;
+
+	if ((t->set & T_REPL_L3) && (t->set & T_ORIG_L4) && !(t->set & T_REPL_L4)) {
+		t->repl_l4 = t->orig_l4;
+		t->set |= T_REPL_L4;
+	}
+}
+
 const struct ct_proto ct_proto_unknown = {
 	"unknown", 0, no_opts, NULL, NULL, 0, NULL, { NULL, NULL }, { 0, 0 },
-	"  no options (unsupported)\n", NULL,
+	"  no options (unsupported)\n", unknown_final,
 };
 
 static int parse_proto_num(const char *s)
@@ -623,8 +634,10 @@ int ct_proto_check(struct ct_cmd *cmd, struct ct_err *err)
 	int partial = -1;
 	unsigned int i;
 
-	if (!p || !p->matrix)
+	if (!p)
 		return 0;
+	if (!p->matrix)
+		goto ok;
 	row = p->matrix[cmd->cmd < CT_NUMBER_OF_CMD ? cmd->cmd : CT_NUMBER_OF_CMD];
 	for (i = 0; i < p->nopts && i < 16; i++) {
 		bool given = cmd->l4flags & (1U << i);
