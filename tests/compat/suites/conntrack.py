@@ -10,6 +10,7 @@ ORACLE = state.ORACLE
 SHOW_STATE = [["-L", "-o", "extended,labels"], ["-C"]]
 make_normaliser = state.make_normaliser
 volatile_only = state.volatile_only
+mask_clock = state.mask_clock
 SETTLE = 0.02  # seconds between the steps of one case
 
 

@@ -282,3 +282,17 @@ def volatile_only(a, b):
     for rx, rep in VOLATILE:
         a, b = rx.sub(rep, a), rx.sub(rep, b)
     return a == b
+
+
+CLOCK = [
+    (re.compile(r"delta-time=\d+"), "delta-time=*"),
+    (re.compile(r"<deltatime>\d+</deltatime>"), "<deltatime>*</deltatime>"),
+    (re.compile(r"\[start=[^\]]*\]"), "[start=*]"),
+]
+
+
+def mask_clock(text):
+    """For oracle-only state listings: drop how long ago entries were made."""
+    for rx, rep in CLOCK:
+        text = rx.sub(rep, text)
+    return text
