@@ -23,21 +23,21 @@
  *  3. nothing else: kernel-only parts (kstatus) never run in userspace.
  */
 enum {
-	CTF_FILTER_SNAT = 1U << 0,	   /* -n: entry must be source-NATed */
-	CTF_FILTER_DNAT = 1U << 1,	   /* -g: entry must be destination-NATed */
-	CTF_FILTER_ANY_NAT = 1U << 2,	   /* -j: either (snat/dnat fields hold the address) */
-	CTF_FILTER_MARK = 1U << 3,	   /* (mark & mark_mask) == mark_value */
-	CTF_FILTER_LABELS = 1U << 4,	   /* every bit of labels[] set in the entry */
-	CTF_FILTER_SRC_NET = 1U << 5,	   /* orig src & src_mask == src_net (family) */
-	CTF_FILTER_DST_NET = 1U << 6,	   /* orig dst & dst_mask == dst_net (family) */
-	CTF_FILTER_CMP = 1U << 7,	   /* run the template compare (orig, reply, meta) */
-	CTF_FILTER_CMP_STRICT = 1U << 8,   /* template attrs missing in the entry fail */
-	CTF_FILTER_CMP_ORIG = 1U << 9,	   /* compare the orig tuple part */
-	CTF_FILTER_CMP_REPLY = 1U << 10,   /* compare the reply tuple part */
-	CTF_FILTER_CMP_META = 1U << 11,	   /* compare timeout/status/id/states/zone */
-	CTF_FILTER_ID = 1U << 12,	   /* -U: ids differ => no match (both present) */
-	CTF_FILTER_KSTATUS = 1U << 13,	   /* kernel-only CTA_STATUS/CTA_STATUS_MASK */
-	CTF_FILTER_FAMILY = 1U << 14,	   /* entry's nfgenmsg family must equal family */
+	CTF_FILTER_SNAT = 1U << 0,	 /* -n: entry must be source-NATed */
+	CTF_FILTER_DNAT = 1U << 1,	 /* -g: entry must be destination-NATed */
+	CTF_FILTER_ANY_NAT = 1U << 2,	 /* -j: either (snat/dnat fields hold the address) */
+	CTF_FILTER_MARK = 1U << 3,	 /* (mark & mark_mask) == mark_value */
+	CTF_FILTER_LABELS = 1U << 4,	 /* every bit of labels[] set in the entry */
+	CTF_FILTER_SRC_NET = 1U << 5,	 /* orig src & src_mask == src_net (family) */
+	CTF_FILTER_DST_NET = 1U << 6,	 /* orig dst & dst_mask == dst_net (family) */
+	CTF_FILTER_CMP = 1U << 7,	 /* run the template compare (orig, reply, meta) */
+	CTF_FILTER_CMP_STRICT = 1U << 8, /* template attrs missing in the entry fail */
+	CTF_FILTER_CMP_ORIG = 1U << 9,	 /* compare the orig tuple part */
+	CTF_FILTER_CMP_REPLY = 1U << 10, /* compare the reply tuple part */
+	CTF_FILTER_CMP_META = 1U << 11,	 /* compare timeout/status/id/states/zone */
+	CTF_FILTER_ID = 1U << 12,	 /* -U: ids differ => no match (both present) */
+	CTF_FILTER_KSTATUS = 1U << 13,	 /* kernel-only CTA_STATUS/CTA_STATUS_MASK */
+	CTF_FILTER_FAMILY = 1U << 14,	 /* entry's nfgenmsg family must equal family */
 };
 
 /* Which template tuple fields hold a value (ctf_filter_tuple.set). */
@@ -48,7 +48,7 @@ enum {
 	CTF_FT_DST = 1U << 3,
 	CTF_FT_SPORT = 1U << 4, /* ports, GRE keys (never compared for GRE, as in 1.4.7) */
 	CTF_FT_DPORT = 1U << 5,
-	CTF_FT_ZONE = 1U << 6,	/* --orig-zone / --reply-zone (compared as 0 when absent) */
+	CTF_FT_ZONE = 1U << 6, /* --orig-zone / --reply-zone (compared as 0 when absent) */
 };
 
 struct ctf_filter_tuple {

@@ -24,30 +24,53 @@ enum {
 #define OPTION_OFFSET 256
 
 static const struct option base_opts[] = {
-	{ "dump", 2, NULL, 'L' },	  { "create", 2, NULL, 'I' },
-	{ "add", 2, NULL, 'A' },	  { "delete", 2, NULL, 'D' },
-	{ "update", 2, NULL, 'U' },	  { "get", 2, NULL, 'G' },
-	{ "flush", 2, NULL, 'F' },	  { "event", 2, NULL, 'E' },
-	{ "counter", 2, NULL, 'C' },	  { "stats", 0, NULL, 'S' },
-	{ "version", 0, NULL, 'V' },	  { "help", 0, NULL, 'h' },
-	{ "orig-src", 1, NULL, 's' },	  { "src", 1, NULL, 's' },
-	{ "orig-dst", 1, NULL, 'd' },	  { "dst", 1, NULL, 'd' },
-	{ "reply-src", 1, NULL, 'r' },	  { "reply-dst", 1, NULL, 'q' },
-	{ "protonum", 1, NULL, 'p' },	  { "timeout", 1, NULL, 't' },
-	{ "status", 1, NULL, 'u' },	  { "zero", 0, NULL, 'z' },
-	{ "event-mask", 1, NULL, 'e' },	  { "tuple-src", 1, NULL, '[' },
-	{ "tuple-dst", 1, NULL, ']' },	  { "mask-src", 1, NULL, '{' },
-	{ "mask-dst", 1, NULL, '}' },	  { "nat-range", 1, NULL, 'a' },
-	{ "mark", 1, NULL, 'm' },	  { "secmark", 1, NULL, 'c' },
+	{ "dump", 2, NULL, 'L' },
+	{ "create", 2, NULL, 'I' },
+	{ "add", 2, NULL, 'A' },
+	{ "delete", 2, NULL, 'D' },
+	{ "update", 2, NULL, 'U' },
+	{ "get", 2, NULL, 'G' },
+	{ "flush", 2, NULL, 'F' },
+	{ "event", 2, NULL, 'E' },
+	{ "counter", 2, NULL, 'C' },
+	{ "stats", 0, NULL, 'S' },
+	{ "version", 0, NULL, 'V' },
+	{ "help", 0, NULL, 'h' },
+	{ "orig-src", 1, NULL, 's' },
+	{ "src", 1, NULL, 's' },
+	{ "orig-dst", 1, NULL, 'd' },
+	{ "dst", 1, NULL, 'd' },
+	{ "reply-src", 1, NULL, 'r' },
+	{ "reply-dst", 1, NULL, 'q' },
+	{ "protonum", 1, NULL, 'p' },
+	{ "timeout", 1, NULL, 't' },
+	{ "status", 1, NULL, 'u' },
+	{ "zero", 0, NULL, 'z' },
+	{ "event-mask", 1, NULL, 'e' },
+	{ "tuple-src", 1, NULL, '[' },
+	{ "tuple-dst", 1, NULL, ']' },
+	{ "mask-src", 1, NULL, '{' },
+	{ "mask-dst", 1, NULL, '}' },
+	{ "nat-range", 1, NULL, 'a' },
+	{ "mark", 1, NULL, 'm' },
+	{ "secmark", 1, NULL, 'c' },
 	/* 1.4.7 made the argument optional and then crashed without one. */
-	{ "id", 1, NULL, 'i' },		  { "family", 1, NULL, 'f' },
-	{ "src-nat", 2, NULL, 'n' },	  { "dst-nat", 2, NULL, 'g' },
-	{ "output", 1, NULL, 'o' },	  { "buffer-size", 1, NULL, 'b' },
-	{ "any-nat", 2, NULL, 'j' },	  { "zone", 1, NULL, 'w' },
-	{ "label", 1, NULL, 'l' },	  { "labelmap", 1, NULL, LONG_LABELMAP },
-	{ "label-add", 1, NULL, '<' },	  { "label-del", 2, NULL, '>' },
-	{ "orig-zone", 1, NULL, '(' },	  { "reply-zone", 1, NULL, ')' },
-	{ "netns", 1, NULL, LONG_NETNS }, { NULL, 0, NULL, 0 },
+	{ "id", 1, NULL, 'i' },
+	{ "family", 1, NULL, 'f' },
+	{ "src-nat", 2, NULL, 'n' },
+	{ "dst-nat", 2, NULL, 'g' },
+	{ "output", 1, NULL, 'o' },
+	{ "buffer-size", 1, NULL, 'b' },
+	{ "any-nat", 2, NULL, 'j' },
+	{ "zone", 1, NULL, 'w' },
+	{ "label", 1, NULL, 'l' },
+	{ "labelmap", 1, NULL, LONG_LABELMAP },
+	{ "label-add", 1, NULL, '<' },
+	{ "label-del", 2, NULL, '>' },
+	{ "orig-zone", 1, NULL, '(' },
+	{ "reply-zone", 1, NULL, ')' },
+	{ "netns", 1, NULL, LONG_NETNS },
+	{ NULL, 0, NULL, 0 },
 };
 
 static const char getopt_str[] = ":L::I::U::D::G::E::F::A::hVs:d:r:q:"
@@ -55,30 +78,32 @@ static const char getopt_str[] = ":L::I::U::D::G::E::F::A::hVs:d:r:q:"
 				 "g::c:b:C::Sj::w:l:<:>::(:):";
 
 /* Legality of each option per command: 0 illegal, 1 mandatory, 2 optional, 3 pair. */
+/* clang-format off */
 static const char commands_v_options[CT_NUMBER_OF_CMD + 1][CT_NUMBER_OF_OPT] = {
-	/*                s d r q p t u z e [ ] { } a m i f n g o c b j w l < > ( ) M */
-	[CT_LIST_BIT] = { 2, 2, 2, 2, 2, 0, 2, 2, 0, 0, 0, 2, 2, 0, 2, 0, 2, 2, 2, 2, 2, 0, 2, 2, 2, 0, 0, 2, 2, 2 },
-	[CT_CREATE_BIT] = { 3, 3, 3, 3, 1, 1, 2, 0, 0, 0, 0, 0, 0, 2, 2, 0, 0, 2, 2, 0, 0, 0, 0, 2, 0, 2, 0, 2, 2, 0 },
-	[CT_UPDATE_BIT] = { 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 2, 2, 0, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 2, 2, 2, 0, 0, 2 },
-	[CT_DELETE_BIT] = { 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 2, 2, 0, 2, 2, 2, 2, 2, 2, 0, 0, 0, 2, 2, 0, 0, 2, 2, 2 },
-	[CT_GET_BIT] = { 3, 3, 3, 3, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0 },
-	[CT_FLUSH_BIT] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-	[CT_EVENT_BIT] = { 2, 2, 2, 2, 2, 0, 0, 0, 2, 0, 0, 2, 2, 0, 2, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 2, 2, 2 },
-	[CT_HELP_BIT] = { 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-	[EXP_LIST_BIT] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-	[EXP_CREATE_BIT] = { 1, 1, 2, 2, 1, 1, 2, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-	[EXP_DELETE_BIT] = { 1, 1, 2, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-	[EXP_GET_BIT] = { 1, 1, 2, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-	[EXP_EVENT_BIT] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-	[CT_ADD_BIT] = { 3, 3, 3, 3, 1, 1, 2, 0, 0, 0, 0, 0, 0, 2, 2, 0, 0, 2, 2, 0, 0, 0, 0, 2, 0, 2, 0, 2, 2, 0 },
+	/*                   s d r q p t u z e [ ] { } a m i f n g o c b j w l < > ( ) M */
+	[CT_LIST_BIT]     = { 2,2,2,2,2,0,2,2,0,0,0,2,2,0,2,0,2,2,2,2,2,0,2,2,2,0,0,2,2,2 },
+	[CT_CREATE_BIT]   = { 3,3,3,3,1,1,2,0,0,0,0,0,0,2,2,0,0,2,2,0,0,0,0,2,0,2,0,2,2,0 },
+	[CT_UPDATE_BIT]   = { 2,2,2,2,2,2,2,0,0,0,0,2,2,0,2,2,2,2,2,2,0,0,0,0,2,2,2,0,0,2 },
+	[CT_DELETE_BIT]   = { 2,2,2,2,2,2,2,0,0,0,0,2,2,0,2,2,2,2,2,2,0,0,0,2,2,0,0,2,2,2 },
+	[CT_GET_BIT]      = { 3,3,3,3,1,0,0,0,0,0,0,0,0,0,0,2,0,0,0,2,0,0,0,0,2,0,0,0,0,0 },
+	[CT_FLUSH_BIT]    = { 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,2,0,0,0,0,0,0,0,0,0,0,0,0,0 },
+	[CT_EVENT_BIT]    = { 2,2,2,2,2,0,0,0,2,0,0,2,2,0,2,0,2,2,2,2,2,2,2,2,2,0,0,2,2,2 },
+	[CT_HELP_BIT]     = { 0,0,0,0,2,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0 },
+	[EXP_LIST_BIT]    = { 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,2,0,0,2,0,0,0,0,0,0,0,0,0,0 },
+	[EXP_CREATE_BIT]  = { 1,1,2,2,1,1,2,0,0,1,1,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0 },
+	[EXP_DELETE_BIT]  = { 1,1,2,2,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0 },
+	[EXP_GET_BIT]     = { 1,1,2,2,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0 },
+	[EXP_EVENT_BIT]   = { 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,2,0,0,0,0,0,0,0,0,0,0 },
+	[CT_ADD_BIT]      = { 3,3,3,3,1,1,2,0,0,0,0,0,0,2,2,0,0,2,2,0,0,0,0,2,0,2,0,2,2,0 },
 };
+/* clang-format on */
 
 static const char *const optflags[CT_NUMBER_OF_OPT] = {
-	"src",	      "dst",	    "reply-src",  "reply-dst",	"protonum", "timeout",
-	"status",     "zero",	    "event-mask", "tuple-src",	"tuple-dst", "mask-src",
-	"mask-dst",   "nat-range",  "mark",	  "id",		"family",   "src-nat",
-	"dst-nat",    "output",	    "secmark",	  "buffer-size", "any-nat",  "zone",
-	"label",      "label-add",  "label-del",  "orig-zone",	"reply-zone", "labelmap",
+	"src",	    "dst",	 "reply-src",  "reply-dst",   "protonum",   "timeout",
+	"status",   "zero",	 "event-mask", "tuple-src",   "tuple-dst",  "mask-src",
+	"mask-dst", "nat-range", "mark",       "id",	      "family",	    "src-nat",
+	"dst-nat",  "output",	 "secmark",    "buffer-size", "any-nat",    "zone",
+	"label",    "label-add", "label-del",  "orig-zone",   "reply-zone", "labelmap",
 };
 
 /* Parser state that 1.4.7 kept in globals and locals of do_parse(). */
@@ -176,12 +201,18 @@ static int parse_command(struct parser *ps, int c)
 		char c;
 		int ct, exp;
 	} map[] = {
-		{ 'L', CT_LIST_BIT, EXP_LIST_BIT },	  { 'I', CT_CREATE_BIT, EXP_CREATE_BIT },
-		{ 'D', CT_DELETE_BIT, EXP_DELETE_BIT },	  { 'G', CT_GET_BIT, EXP_GET_BIT },
-		{ 'F', CT_FLUSH_BIT, EXP_FLUSH_BIT },	  { 'E', CT_EVENT_BIT, EXP_EVENT_BIT },
-		{ 'V', CT_VERSION_BIT, CT_VERSION_BIT },  { 'h', CT_HELP_BIT, CT_HELP_BIT },
-		{ 'C', CT_COUNT_BIT, EXP_COUNT_BIT },	  { 'S', CT_STATS_BIT, EXP_STATS_BIT },
-		{ 'U', CT_UPDATE_BIT, -1 },		  { 'A', CT_ADD_BIT, -1 },
+		{ 'L', CT_LIST_BIT, EXP_LIST_BIT },
+		{ 'I', CT_CREATE_BIT, EXP_CREATE_BIT },
+		{ 'D', CT_DELETE_BIT, EXP_DELETE_BIT },
+		{ 'G', CT_GET_BIT, EXP_GET_BIT },
+		{ 'F', CT_FLUSH_BIT, EXP_FLUSH_BIT },
+		{ 'E', CT_EVENT_BIT, EXP_EVENT_BIT },
+		{ 'V', CT_VERSION_BIT, CT_VERSION_BIT },
+		{ 'h', CT_HELP_BIT, CT_HELP_BIT },
+		{ 'C', CT_COUNT_BIT, EXP_COUNT_BIT },
+		{ 'S', CT_STATS_BIT, EXP_STATS_BIT },
+		{ 'U', CT_UPDATE_BIT, -1 },
+		{ 'A', CT_ADD_BIT, -1 },
 	};
 	unsigned int table, i;
 	int bit;
@@ -415,9 +446,9 @@ static int parse_nat(struct parser *ps, int c)
 	const char *port, *arg;
 	union ctf_addr a;
 
-	ps->cmd->options |= CT_OPT(c == 'n'   ? CT_OPT_SRC_NAT_BIT :
-				   c == 'g' ? CT_OPT_DST_NAT_BIT :
-					      CT_OPT_ANY_NAT_BIT);
+	ps->cmd->options |= CT_OPT(c == 'n'   ? CT_OPT_SRC_NAT_BIT
+				   : c == 'g' ? CT_OPT_DST_NAT_BIT
+					      : CT_OPT_ANY_NAT_BIT);
 	arg = get_optional_arg(ps);
 	if (!arg)
 		return 0;
@@ -575,9 +606,9 @@ static int parse_label_opt(struct parser *ps, int c)
 	char buf[4096];
 	const char *arg = optarg;
 
-	cmd->options |= CT_OPT(c == 'l' ? CT_OPT_LABEL_BIT :
-			       c == '<' ? CT_OPT_ADD_LABEL_BIT :
-					  CT_OPT_DEL_LABEL_BIT);
+	cmd->options |= CT_OPT(c == 'l'	  ? CT_OPT_LABEL_BIT
+			       : c == '<' ? CT_OPT_ADD_LABEL_BIT
+					  : CT_OPT_DEL_LABEL_BIT);
 	labelmap_init(ps);
 	if ((cmd->options & CT_OPT(CT_OPT_ADD_LABEL_BIT)) &&
 	    (cmd->options & CT_OPT(CT_OPT_DEL_LABEL_BIT)))
@@ -701,11 +732,11 @@ static int parse_output(struct parser *ps)
 		return -1;
 	if (cmd->output & CT_O_CL)
 		labelmap_init(ps);
-	if ((cmd->output & CT_O_SAVE) &&
-	    (cmd->output & (CT_O_EXT | CT_O_TMS | CT_O_ID | CT_O_KTMS | CT_O_CL | CT_O_XML |
-			    CT_O_JSON)))
-		return fail(ps, CT_OTHER_PROBLEM,
-			    "cannot combine save output with any other output type, use -o save only");
+	if ((cmd->output & CT_O_SAVE) && (cmd->output & (CT_O_EXT | CT_O_TMS | CT_O_ID | CT_O_KTMS |
+							 CT_O_CL | CT_O_XML | CT_O_JSON)))
+		return fail(
+			ps, CT_OTHER_PROBLEM,
+			"cannot combine save output with any other output type, use -o save only");
 	return 0;
 }
 
@@ -753,12 +784,28 @@ static int parse_option(struct parser *ps, int c)
 	struct ct_cmd *cmd = ps->cmd;
 
 	switch (c) {
-	case 'L': case 'I': case 'D': case 'G': case 'F': case 'E':
-	case 'V': case 'h': case 'C': case 'S': case 'U': case 'A':
+	case 'L':
+	case 'I':
+	case 'D':
+	case 'G':
+	case 'F':
+	case 'E':
+	case 'V':
+	case 'h':
+	case 'C':
+	case 'S':
+	case 'U':
+	case 'A':
 		return parse_command(ps, c);
-	case 's': case 'd': case 'r': case 'q': case '[': case ']':
+	case 's':
+	case 'd':
+	case 'r':
+	case 'q':
+	case '[':
+	case ']':
 		return parse_addr_opt(ps, c, optarg, true);
-	case '{': case '}':
+	case '{':
+	case '}':
 		return parse_addr_opt(ps, c, optarg, false);
 	case 'p':
 		return parse_proto(ps);
@@ -777,15 +824,22 @@ static int parse_option(struct parser *ps, int c)
 	case 'z':
 		cmd->options |= CT_OPT(CT_OPT_ZERO_BIT);
 		return 0;
-	case 'n': case 'g': case 'j':
+	case 'n':
+	case 'g':
+	case 'j':
 		return parse_nat(ps, c);
-	case 'w': case '(': case ')':
+	case 'w':
+	case '(':
+	case ')':
 		return parse_u16_opt(cmd, c);
-	case 'i': case 'c':
+	case 'i':
+	case 'c':
 		return parse_u32_opt(cmd, c);
 	case 'm':
 		return parse_mark(cmd, optarg);
-	case 'l': case '<': case '>':
+	case 'l':
+	case '<':
+	case '>':
 		return parse_label_opt(ps, c);
 	case 'a':
 		warn(ps, "WARNING: ignoring -%c, deprecated option.\n", c);
@@ -900,8 +954,9 @@ void ct_cmd_done(struct ct_cmd *cmd)
 
 int ct_args_parse(int argc, char **argv, struct ct_cmd *ret_cmd, FILE *warnf, struct ct_err *err)
 {
-	struct parser ps = { .cmd = ret_cmd, .err = err, .warn = warnf, .argc = argc,
-			     .argv = argv };
+	struct parser ps = {
+		.cmd = ret_cmd, .err = err, .warn = warnf, .argc = argc, .argv = argv
+	};
 	int c, r = 0;
 
 	memset(ret_cmd, 0, sizeof(*ret_cmd));

@@ -53,7 +53,8 @@ static void put_tuples(const struct ct_cmd *cmd, struct ctf_flow *f, bool create
 {
 	const struct ct_tmpl *t = &cmd->tmpl;
 	const uint64_t orig_any = T_ORIG_L3 | T_ORIG_L4 | T_ORIG_SRC | T_ORIG_DST | T_ORIG_SPORT |
-				  T_ORIG_DPORT | T_ORIG_ZONE | T_ICMP_TYPE | T_ICMP_CODE | T_ICMP_ID;
+				  T_ORIG_DPORT | T_ORIG_ZONE | T_ICMP_TYPE | T_ICMP_CODE |
+				  T_ICMP_ID;
 	const uint64_t repl_any = T_REPL_L3 | T_REPL_L4 | T_REPL_SRC | T_REPL_DST | T_REPL_SPORT |
 				  T_REPL_DPORT | T_REPL_ZONE;
 	bool orig = t->set & orig_any, repl = t->set & repl_any;

@@ -145,7 +145,8 @@ const char *ct_err2str(int err, unsigned int command)
 		{ CT_CMD(CT_CREATE_BIT) | CT_CMD(CT_ADD_BIT), ETIME, "conntrack has expired" },
 		{ CT_CMD(EXP_CREATE_BIT), ENOENT, "master conntrack not found" },
 		{ CT_CMD(EXP_CREATE_BIT), EINVAL, "invalid parameters" },
-		{ ~0U, EPERM, "sorry, you must be root or get CAP_NET_ADMIN capability to do this" },
+		{ ~0U, EPERM,
+		  "sorry, you must be root or get CAP_NET_ADMIN capability to do this" },
 	};
 	size_t i;
 
@@ -177,8 +178,8 @@ void ct_fmt_init(const struct ct_cmd *cmd, struct ctf_fmt *fmt, bool labels, boo
 }
 
 /* Dump with the kernel-side filter; fall back to 1.4.7's filters on a kernel without CTA_FILTER. */
-int ct_dump_request(struct ct_ctx *ctx, uint16_t type, const struct ctf_filter *f,
-		    unsigned int put, ctf_nl_msg_cb cb, void *data)
+int ct_dump_request(struct ct_ctx *ctx, uint16_t type, const struct ctf_filter *f, unsigned int put,
+		    ctf_nl_msg_cb cb, void *data)
 {
 	char buf[CT_REQ_SIZE];
 	struct nlmsghdr *nlh;
@@ -257,9 +258,10 @@ int ct_cmd_count(struct ct_ctx *ctx)
 static int stats_cb(const struct nlmsghdr *nlh, void *data)
 {
 	static const char *const names[] = {
-		"searched",	"found",	"new",		"invalid",	  "ignore",
-		"delete",	"delete_list",	"insert",	"insert_failed", "drop",
-		"early_drop",	"error",	"search_restart", "clash_resolve", "chaintoolong",
+		"searched",	  "found",	   "new",	   "invalid",
+		"ignore",	  "delete",	   "delete_list",  "insert",
+		"insert_failed",  "drop",	   "early_drop",   "error",
+		"search_restart", "clash_resolve", "chaintoolong",
 	};
 	struct ctf_ct_cpu_stats s;
 	struct ct_out *o = data;

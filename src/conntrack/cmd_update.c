@@ -182,7 +182,8 @@ static bool update_build(struct upd_state *st, const struct ctf_flow *ct)
 	if (cmd->tmpl.set & T_TIMEOUT)
 		same = same && t->timeout == ct->timeout;
 	if (cmd->tmpl.set & T_TCP_STATE)
-		same = same && ctf_flow_has(ct, CTF_FLOW_A_TCP_STATE) && t->tcp.state == ct->tcp.state;
+		same = same && ctf_flow_has(ct, CTF_FLOW_A_TCP_STATE) &&
+		       t->tcp.state == ct->tcp.state;
 	if (cmd->tmpl.set & T_SCTP_STATE)
 		same = same && ctf_flow_has(ct, CTF_FLOW_A_SCTP_STATE) &&
 		       t->sctp.state == ct->sctp.state;
@@ -190,7 +191,8 @@ static bool update_build(struct upd_state *st, const struct ctf_flow *ct)
 		same = same && ctf_flow_has(ct, CTF_FLOW_A_DCCP_STATE) &&
 		       t->dccp.state == ct->dccp.state;
 	if (ctf_flow_has(t, CTF_FLOW_A_LABELS))
-		same = same && ctf_flow_has(ct, CTF_FLOW_A_LABELS) && labels_equal(t->labels, ct->labels);
+		same = same && ctf_flow_has(ct, CTF_FLOW_A_LABELS) &&
+		       labels_equal(t->labels, ct->labels);
 	return !same;
 }
 

@@ -18,7 +18,7 @@ struct ctf_labelmap;
 
 /* What we claim to be: a drop-in for this release. */
 #define CT_PROGNAME "conntrack"
-#define CT_VERSION "1.4.7"
+#define CT_VERSION  "1.4.7"
 
 /* conntrack-tools' exit codes (enum exittype). */
 enum {
@@ -92,10 +92,10 @@ enum {
 #define CT_OPT_REPL (CT_OPT(CT_OPT_REPL_SRC_BIT) | CT_OPT(CT_OPT_REPL_DST_BIT))
 
 /* 1.4.7 runs its attribute compare only when one of these was given. */
-#define CT_COMPARISON                                                                          \
-	(CT_OPT(CT_OPT_PROTO_BIT) | CT_OPT_ORIG | CT_OPT_REPL | CT_OPT(CT_OPT_MARK_BIT) |       \
-	 CT_OPT(CT_OPT_SECMARK_BIT) | CT_OPT(CT_OPT_STATUS_BIT) | CT_OPT(CT_OPT_ID_BIT) |       \
-	 CT_OPT(CT_OPT_ZONE_BIT) | CT_OPT(CT_OPT_LABEL_BIT) | CT_OPT(CT_OPT_ORIG_ZONE_BIT) |    \
+#define CT_COMPARISON                                                                        \
+	(CT_OPT(CT_OPT_PROTO_BIT) | CT_OPT_ORIG | CT_OPT_REPL | CT_OPT(CT_OPT_MARK_BIT) |    \
+	 CT_OPT(CT_OPT_SECMARK_BIT) | CT_OPT(CT_OPT_STATUS_BIT) | CT_OPT(CT_OPT_ID_BIT) |    \
+	 CT_OPT(CT_OPT_ZONE_BIT) | CT_OPT(CT_OPT_LABEL_BIT) | CT_OPT(CT_OPT_ORIG_ZONE_BIT) | \
 	 CT_OPT(CT_OPT_REPL_ZONE_BIT))
 
 enum {
@@ -240,7 +240,7 @@ struct ct_proto {
 	const char (*matrix)[16];
 	unsigned int nopts;
 	const char *const *optflags;
-	const char *pair_msg[2];   /* "you have to specify ..." for orig / reply pair */
+	const char *pair_msg[2]; /* "you have to specify ..." for orig / reply pair */
 	unsigned int pair_flags[2];
 	const char *help;
 	void (*final)(struct ct_cmd *cmd); /* fix-ups after a passing check (tcp flags) */
@@ -303,7 +303,7 @@ const char *ct_err2str(int err, unsigned int command);
 int ct_fail(struct ct_ctx *ctx, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void ct_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int ct_dump_request(struct ct_ctx *ctx, uint16_t type, const struct ctf_filter *f,
-		    unsigned int put, ctf_nl_msg_cb cb, void *data);
+int ct_dump_request(struct ct_ctx *ctx, uint16_t type, const struct ctf_filter *f, unsigned int put,
+		    ctf_nl_msg_cb cb, void *data);
 
 #endif /* CONNTRACK_CONNTRACK_H */

@@ -33,10 +33,10 @@ static void filter_meta(struct ctf_filter *f, const struct ct_tmpl *t)
 		uint64_t t;
 		unsigned int m;
 	} map[] = {
-		{ T_ICMP_TYPE, CTF_FM_ICMP_TYPE }, { T_ICMP_CODE, CTF_FM_ICMP_CODE },
-		{ T_ICMP_ID, CTF_FM_ICMP_ID },	   { T_TIMEOUT, CTF_FM_TIMEOUT },
-		{ T_STATUS, CTF_FM_STATUS },	   { T_ID, CTF_FM_ID },
-		{ T_TCP_STATE, CTF_FM_TCP_STATE }, { T_SCTP_STATE, CTF_FM_SCTP_STATE },
+		{ T_ICMP_TYPE, CTF_FM_ICMP_TYPE },   { T_ICMP_CODE, CTF_FM_ICMP_CODE },
+		{ T_ICMP_ID, CTF_FM_ICMP_ID },	     { T_TIMEOUT, CTF_FM_TIMEOUT },
+		{ T_STATUS, CTF_FM_STATUS },	     { T_ID, CTF_FM_ID },
+		{ T_TCP_STATE, CTF_FM_TCP_STATE },   { T_SCTP_STATE, CTF_FM_SCTP_STATE },
 		{ T_DCCP_STATE, CTF_FM_DCCP_STATE }, { T_ZONE, CTF_FM_ZONE },
 	};
 	size_t i;
@@ -71,8 +71,10 @@ static void filter_nat(const struct ct_cmd *cmd, struct ctf_filter *f)
 	f->dnat.addr = t->dnat;
 	f->snat.port = t->snat_port;
 	f->dnat.port = t->dnat_port;
-	f->snat.set = ((t->set & T_SNAT) ? CTF_FN_ADDR : 0) | ((t->set & T_SNAT_PORT) ? CTF_FN_PORT : 0);
-	f->dnat.set = ((t->set & T_DNAT) ? CTF_FN_ADDR : 0) | ((t->set & T_DNAT_PORT) ? CTF_FN_PORT : 0);
+	f->snat.set =
+		((t->set & T_SNAT) ? CTF_FN_ADDR : 0) | ((t->set & T_SNAT_PORT) ? CTF_FN_PORT : 0);
+	f->dnat.set =
+		((t->set & T_DNAT) ? CTF_FN_ADDR : 0) | ((t->set & T_DNAT_PORT) ? CTF_FN_PORT : 0);
 }
 
 static void filter_nets(const struct ct_cmd *cmd, struct ctf_filter *f)

@@ -80,7 +80,8 @@ void ct_usage(struct ct_ctx *ctx)
 	ct_out_printf(&ctx->out, "Usage: %s [commands] [options]\n\n", ctx->progname);
 	ct_out_str(&ctx->out, usage_text);
 	ct_out_str(&ctx->out, "\n");
-	if ((cmd->command & CT_CMD(CT_HELP_BIT)) && (cmd->options & CT_OPT(CT_OPT_PROTO_BIT)) && p) {
+	if ((cmd->command & CT_CMD(CT_HELP_BIT)) && (cmd->options & CT_OPT(CT_OPT_PROTO_BIT)) &&
+	    p) {
 		name = p->name;
 		if (p == &ct_proto_unknown) {
 			pe = getprotobynumber(cmd->protonum);

@@ -168,9 +168,8 @@ static int udplite_parse(int c, const char *arg, struct ct_cmd *cmd, struct ct_e
 }
 
 static const char *const sctp_states[] = {
-	"NONE",		 "CLOSED",	  "COOKIE_WAIT",   "COOKIE_ECHOED",
-	"ESTABLISHED",	 "SHUTDOWN_SENT", "SHUTDOWN_RECD", "SHUTDOWN_ACK_SENT",
-	"HEARTBEAT_SENT", "HEARTBEAT_ACKED",
+	"NONE",		 "CLOSED",	  "COOKIE_WAIT",       "COOKIE_ECHOED",	 "ESTABLISHED",
+	"SHUTDOWN_SENT", "SHUTDOWN_RECD", "SHUTDOWN_ACK_SENT", "HEARTBEAT_SENT", "HEARTBEAT_ACKED",
 };
 
 static int sctp_parse(int c, const char *arg, struct ct_cmd *cmd, struct ct_err *err)
@@ -185,7 +184,8 @@ static int sctp_parse(int c, const char *arg, struct ct_cmd *cmd, struct ct_err 
 			if (strcmp(arg, sctp_states[i]) == 0)
 				break;
 		if (i == 10)
-			return ct_err_set(err, CT_PARAMETER_PROBLEM, "unknown SCTP state `%s'", arg);
+			return ct_err_set(err, CT_PARAMETER_PROBLEM, "unknown SCTP state `%s'",
+					  arg);
 		cmd->tmpl.sctp_state = (uint8_t)i;
 		cmd->tmpl.set |= T_SCTP_STATE;
 		cmd->l4flags |= 1U << 6;
@@ -227,7 +227,8 @@ static int dccp_parse(int c, const char *arg, struct ct_cmd *cmd, struct ct_err 
 			if (strcmp(arg, dccp_states[i]) == 0)
 				break;
 		if (i == 10)
-			return ct_err_set(err, CT_PARAMETER_PROBLEM, "Unknown DCCP state `%s'", arg);
+			return ct_err_set(err, CT_PARAMETER_PROBLEM, "Unknown DCCP state `%s'",
+					  arg);
 		cmd->tmpl.dccp_state = (uint8_t)i;
 		cmd->tmpl.set |= T_DCCP_STATE;
 		cmd->l4flags |= 1U << 6;
@@ -258,7 +259,7 @@ static int dccp_parse(int c, const char *arg, struct ct_cmd *cmd, struct ct_err 
  */
 static uint8_t icmp_reply_type(uint8_t family, uint8_t type)
 {
-	static const uint8_t v4[][2] = { { 8, 0 }, { 0, 8 }, { 13, 14 }, { 14, 13 },
+	static const uint8_t v4[][2] = { { 8, 0 },   { 0, 8 },	 { 13, 14 }, { 14, 13 },
 					 { 15, 16 }, { 16, 15 }, { 17, 18 }, { 18, 17 } };
 	static const uint8_t v6[][2] = { { 128, 129 }, { 129, 128 }, { 139, 140 }, { 140, 139 } };
 	unsigned int i;
@@ -338,40 +339,64 @@ static int gre_parse(int c, const char *arg, struct ct_cmd *cmd, struct ct_err *
 }
 
 static const struct option tcp_opts[] = {
-	{ "orig-port-src", 1, NULL, O_ORIG_SPORT },  { "sport", 1, NULL, O_ORIG_SPORT },
-	{ "orig-port-dst", 1, NULL, O_ORIG_DPORT },  { "dport", 1, NULL, O_ORIG_DPORT },
-	{ "reply-port-src", 1, NULL, O_REPL_SPORT }, { "reply-port-dst", 1, NULL, O_REPL_DPORT },
-	{ "mask-port-src", 1, NULL, O_MASK_SPORT },  { "mask-port-dst", 1, NULL, O_MASK_DPORT },
-	{ "state", 1, NULL, O_STATE },		     { "tuple-port-src", 1, NULL, O_TUPLE_SPORT },
-	{ "tuple-port-dst", 1, NULL, O_TUPLE_DPORT }, { NULL, 0, NULL, 0 },
+	{ "orig-port-src", 1, NULL, O_ORIG_SPORT },
+	{ "sport", 1, NULL, O_ORIG_SPORT },
+	{ "orig-port-dst", 1, NULL, O_ORIG_DPORT },
+	{ "dport", 1, NULL, O_ORIG_DPORT },
+	{ "reply-port-src", 1, NULL, O_REPL_SPORT },
+	{ "reply-port-dst", 1, NULL, O_REPL_DPORT },
+	{ "mask-port-src", 1, NULL, O_MASK_SPORT },
+	{ "mask-port-dst", 1, NULL, O_MASK_DPORT },
+	{ "state", 1, NULL, O_STATE },
+	{ "tuple-port-src", 1, NULL, O_TUPLE_SPORT },
+	{ "tuple-port-dst", 1, NULL, O_TUPLE_DPORT },
+	{ NULL, 0, NULL, 0 },
 };
 
 static const struct option udp_opts[] = {
-	{ "orig-port-src", 1, NULL, O_ORIG_SPORT },  { "sport", 1, NULL, O_ORIG_SPORT },
-	{ "orig-port-dst", 1, NULL, O_ORIG_DPORT },  { "dport", 1, NULL, O_ORIG_DPORT },
-	{ "reply-port-src", 1, NULL, O_REPL_SPORT }, { "reply-port-dst", 1, NULL, O_REPL_DPORT },
-	{ "mask-port-src", 1, NULL, O_MASK_SPORT },  { "mask-port-dst", 1, NULL, O_MASK_DPORT },
-	{ "tuple-port-src", 1, NULL, O_STATE },	     { "tuple-port-dst", 1, NULL, O_TUPLE_SPORT },
+	{ "orig-port-src", 1, NULL, O_ORIG_SPORT },
+	{ "sport", 1, NULL, O_ORIG_SPORT },
+	{ "orig-port-dst", 1, NULL, O_ORIG_DPORT },
+	{ "dport", 1, NULL, O_ORIG_DPORT },
+	{ "reply-port-src", 1, NULL, O_REPL_SPORT },
+	{ "reply-port-dst", 1, NULL, O_REPL_DPORT },
+	{ "mask-port-src", 1, NULL, O_MASK_SPORT },
+	{ "mask-port-dst", 1, NULL, O_MASK_DPORT },
+	{ "tuple-port-src", 1, NULL, O_STATE },
+	{ "tuple-port-dst", 1, NULL, O_TUPLE_SPORT },
 	{ NULL, 0, NULL, 0 },
 };
 
 static const struct option sctp_opts[] = {
-	{ "orig-port-src", 1, NULL, O_ORIG_SPORT },   { "orig-port-dst", 1, NULL, O_ORIG_DPORT },
-	{ "reply-port-src", 1, NULL, O_REPL_SPORT },  { "reply-port-dst", 1, NULL, O_REPL_DPORT },
-	{ "mask-port-src", 1, NULL, O_MASK_SPORT },   { "mask-port-dst", 1, NULL, O_MASK_DPORT },
-	{ "state", 1, NULL, O_STATE },		      { "tuple-port-src", 1, NULL, O_TUPLE_SPORT },
-	{ "tuple-port-dst", 1, NULL, O_TUPLE_DPORT }, { "orig-vtag", 1, NULL, O_ORIG_VTAG },
-	{ "reply-vtag", 1, NULL, O_REPL_VTAG },	      { "sport", 1, NULL, O_ORIG_SPORT },
-	{ "dport", 1, NULL, O_ORIG_DPORT },	      { NULL, 0, NULL, 0 },
+	{ "orig-port-src", 1, NULL, O_ORIG_SPORT },
+	{ "orig-port-dst", 1, NULL, O_ORIG_DPORT },
+	{ "reply-port-src", 1, NULL, O_REPL_SPORT },
+	{ "reply-port-dst", 1, NULL, O_REPL_DPORT },
+	{ "mask-port-src", 1, NULL, O_MASK_SPORT },
+	{ "mask-port-dst", 1, NULL, O_MASK_DPORT },
+	{ "state", 1, NULL, O_STATE },
+	{ "tuple-port-src", 1, NULL, O_TUPLE_SPORT },
+	{ "tuple-port-dst", 1, NULL, O_TUPLE_DPORT },
+	{ "orig-vtag", 1, NULL, O_ORIG_VTAG },
+	{ "reply-vtag", 1, NULL, O_REPL_VTAG },
+	{ "sport", 1, NULL, O_ORIG_SPORT },
+	{ "dport", 1, NULL, O_ORIG_DPORT },
+	{ NULL, 0, NULL, 0 },
 };
 
 static const struct option dccp_opts[] = {
-	{ "orig-port-src", 1, NULL, O_ORIG_SPORT },   { "orig-port-dst", 1, NULL, O_ORIG_DPORT },
-	{ "reply-port-src", 1, NULL, O_REPL_SPORT },  { "reply-port-dst", 1, NULL, O_REPL_DPORT },
-	{ "mask-port-src", 1, NULL, O_MASK_SPORT },   { "mask-port-dst", 1, NULL, O_MASK_DPORT },
-	{ "state", 1, NULL, O_STATE },		      { "tuple-port-src", 1, NULL, O_TUPLE_SPORT },
-	{ "tuple-port-dst", 1, NULL, O_TUPLE_DPORT }, { "sport", 1, NULL, O_ORIG_SPORT },
-	{ "dport", 1, NULL, O_ORIG_DPORT },	      { "role", 1, NULL, O_ROLE - 2 },
+	{ "orig-port-src", 1, NULL, O_ORIG_SPORT },
+	{ "orig-port-dst", 1, NULL, O_ORIG_DPORT },
+	{ "reply-port-src", 1, NULL, O_REPL_SPORT },
+	{ "reply-port-dst", 1, NULL, O_REPL_DPORT },
+	{ "mask-port-src", 1, NULL, O_MASK_SPORT },
+	{ "mask-port-dst", 1, NULL, O_MASK_DPORT },
+	{ "state", 1, NULL, O_STATE },
+	{ "tuple-port-src", 1, NULL, O_TUPLE_SPORT },
+	{ "tuple-port-dst", 1, NULL, O_TUPLE_DPORT },
+	{ "sport", 1, NULL, O_ORIG_SPORT },
+	{ "dport", 1, NULL, O_ORIG_DPORT },
+	{ "role", 1, NULL, O_ROLE - 2 },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -390,10 +415,17 @@ static const struct option icmpv6_opts[] = {
 };
 
 static const struct option gre_opts[] = {
-	{ "orig-key-src", 1, NULL, 1 },	 { "srckey", 1, NULL, 1 },	  { "orig-key-dst", 1, NULL, 2 },
-	{ "dstkey", 1, NULL, 2 },	 { "reply-key-src", 1, NULL, 3 }, { "reply-key-dst", 1, NULL, 4 },
-	{ "mask-key-src", 1, NULL, 5 },	 { "mask-key-dst", 1, NULL, 6 },  { "tuple-key-src", 1, NULL, 7 },
-	{ "tuple-key-dst", 1, NULL, 8 }, { NULL, 0, NULL, 0 },
+	{ "orig-key-src", 1, NULL, 1 },
+	{ "srckey", 1, NULL, 1 },
+	{ "orig-key-dst", 1, NULL, 2 },
+	{ "dstkey", 1, NULL, 2 },
+	{ "reply-key-src", 1, NULL, 3 },
+	{ "reply-key-dst", 1, NULL, 4 },
+	{ "mask-key-src", 1, NULL, 5 },
+	{ "mask-key-dst", 1, NULL, 6 },
+	{ "tuple-key-src", 1, NULL, 7 },
+	{ "tuple-key-dst", 1, NULL, 8 },
+	{ NULL, 0, NULL, 0 },
 };
 
 static const struct option no_opts[] = { { NULL, 0, NULL, 0 } };
@@ -452,15 +484,9 @@ static const char dccp_matrix[CT_NUMBER_OF_CMD + 1][16] = {
 };
 
 static const char icmp_matrix[CT_NUMBER_OF_CMD + 1][16] = {
-	[CT_LIST_BIT] = { 2, 2, 2 },
-	[CT_CREATE_BIT] = { 1, 1, 2 },
-	[CT_UPDATE_BIT] = { 2, 2, 2 },
-	[CT_DELETE_BIT] = { 2, 2, 2 },
-	[CT_GET_BIT] = { 1, 1, 2 },
-	[CT_EVENT_BIT] = { 2, 2, 2 },
-	[EXP_CREATE_BIT] = { 0 },
-	[EXP_DELETE_BIT] = { 0 },
-	[EXP_GET_BIT] = { 0 },
+	[CT_LIST_BIT] = { 2, 2, 2 },   [CT_CREATE_BIT] = { 1, 1, 2 }, [CT_UPDATE_BIT] = { 2, 2, 2 },
+	[CT_DELETE_BIT] = { 2, 2, 2 }, [CT_GET_BIT] = { 1, 1, 2 },    [CT_EVENT_BIT] = { 2, 2, 2 },
+	[EXP_CREATE_BIT] = { 0 },      [EXP_DELETE_BIT] = { 0 },      [EXP_GET_BIT] = { 0 },
 	[CT_ADD_BIT] = { 1, 1, 2 },
 };
 
@@ -477,52 +503,85 @@ static const char gre_matrix[CT_NUMBER_OF_CMD + 1][16] = {
 	[CT_ADD_BIT] = { 3, 3, 3, 3 },
 };
 
-static const char *const tcp_optflags[] = { "sport",	     "dport",	      "reply-port-src",
-					    "reply-port-dst", "mask-port-src", "mask-port-dst",
-					    "state",	     "tuple-port-src", "tuple-port-dst" };
-static const char *const udp_optflags[] = { "sport",	     "dport",	      "reply-port-src",
+static const char *const tcp_optflags[] = { "sport",	      "dport",		"reply-port-src",
+					    "reply-port-dst", "mask-port-src",	"mask-port-dst",
+					    "state",	      "tuple-port-src", "tuple-port-dst" };
+static const char *const udp_optflags[] = { "sport",	      "dport",	       "reply-port-src",
 					    "reply-port-dst", "mask-port-src", "mask-port-dst",
 					    "tuple-port-src", "tuple-port-dst" };
-static const char *const sctp_optflags[] = { "sport",	       "dport",		"reply-port-src",
-					     "reply-port-dst", "mask-port-src", "mask-port-dst",
+static const char *const sctp_optflags[] = { "sport",	       "dport",		 "reply-port-src",
+					     "reply-port-dst", "mask-port-src",	 "mask-port-dst",
 					     "state",	       "tuple-port-src", "tuple-port-dst",
 					     "orig-vtag",      "reply-vtag" };
-static const char *const dccp_optflags[] = { "sport",	       "dport",		"reply-port-src",
-					     "reply-port-dst", "mask-port-src", "mask-port-dst",
-					     "state",	       "tuple-port-src", "tuple-port-dst",
-					     "role" };
+static const char *const dccp_optflags[] = {
+	"sport",	 "dport", "reply-port-src", "reply-port-dst", "mask-port-src",
+	"mask-port-dst", "state", "tuple-port-src", "tuple-port-dst", "role"
+};
 static const char *const icmp_optflags[] = { "icmp-type", "icmp-code", "icmp-id" };
 static const char *const icmpv6_optflags[] = { "icmpv6-type", "icmpv6-code", "icmpv6-id" };
-static const char *const gre_optflags[] = { "srckey",	    "dstkey",	    "reply-key-src",
+static const char *const gre_optflags[] = { "srckey",	     "dstkey",	     "reply-key-src",
 					    "reply-key-dst", "mask-key-src", "mask-key-dst",
 					    "tuple-key-src", "tuple-key-dst" };
 
-#define PORT_HELP                                                  \
-	"  --orig-port-src\t\toriginal source port\n"                \
-	"  --orig-port-dst\t\toriginal destination port\n"           \
-	"  --reply-port-src\t\treply source port\n"                  \
-	"  --reply-port-dst\t\treply destination port\n"             \
-	"  --mask-port-src\t\tmask source port\n"                    \
-	"  --mask-port-dst\t\tmask destination port\n"               \
-	"  --tuple-port-src\t\texpectation tuple src port\n"         \
+#define PORT_HELP                                            \
+	"  --orig-port-src\t\toriginal source port\n"        \
+	"  --orig-port-dst\t\toriginal destination port\n"   \
+	"  --reply-port-src\t\treply source port\n"          \
+	"  --reply-port-dst\t\treply destination port\n"     \
+	"  --mask-port-src\t\tmask source port\n"            \
+	"  --mask-port-dst\t\tmask destination port\n"       \
+	"  --tuple-port-src\t\texpectation tuple src port\n" \
 	"  --tuple-port-dst\t\texpectation tuple dst port\n"
 
-#define PORT_PAIR { F_ORIG_SPORT | F_ORIG_DPORT, F_REPL_SPORT | F_REPL_DPORT }
+#define PORT_PAIR                                                        \
+	{                                                                \
+		F_ORIG_SPORT | F_ORIG_DPORT, F_REPL_SPORT | F_REPL_DPORT \
+	}
 
 static const struct ct_proto protos[] = {
-	{ "tcp", IPPROTO_TCP, tcp_opts, tcp_parse, tcp_matrix, 9, tcp_optflags,
+	{ "tcp",
+	  IPPROTO_TCP,
+	  tcp_opts,
+	  tcp_parse,
+	  tcp_matrix,
+	  9,
+	  tcp_optflags,
 	  { "you have to specify `--sport' and `--dport'",
 	    "you have to specify `--reply-src-port' and `--reply-dst-port'" },
-	  PORT_PAIR, PORT_HELP "  --state\t\t\tTCP state, fe. ESTABLISHED\n", tcp_final },
-	{ "udp", IPPROTO_UDP, udp_opts, udp_parse, udp_matrix, 8, udp_optflags,
+	  PORT_PAIR,
+	  PORT_HELP "  --state\t\t\tTCP state, fe. ESTABLISHED\n",
+	  tcp_final },
+	{ "udp",
+	  IPPROTO_UDP,
+	  udp_opts,
+	  udp_parse,
+	  udp_matrix,
+	  8,
+	  udp_optflags,
 	  { "you have to specify `--sport' and `--dport'",
 	    "you have to specify `--reply-src-port' and `--reply-dst-port'" },
-	  PORT_PAIR, PORT_HELP, NULL },
-	{ "udplite", IPPROTO_UDPLITE, udp_opts, udplite_parse, udp_matrix, 8, udp_optflags,
+	  PORT_PAIR,
+	  PORT_HELP,
+	  NULL },
+	{ "udplite",
+	  IPPROTO_UDPLITE,
+	  udp_opts,
+	  udplite_parse,
+	  udp_matrix,
+	  8,
+	  udp_optflags,
 	  { "you have to specify `--sport' and `--dport'",
 	    "you have to specify `--reply-src-port' and `--reply-dst-port'" },
-	  PORT_PAIR, PORT_HELP, NULL },
-	{ "sctp", IPPROTO_SCTP, sctp_opts, sctp_parse, sctp_matrix, 11, sctp_optflags,
+	  PORT_PAIR,
+	  PORT_HELP,
+	  NULL },
+	{ "sctp",
+	  IPPROTO_SCTP,
+	  sctp_opts,
+	  sctp_parse,
+	  sctp_matrix,
+	  11,
+	  sctp_optflags,
 	  { "you have to specify `--sport' and `--dport'",
 	    "you have to specify `--reply-src-port' and `--reply-dst-port'" },
 	  PORT_PAIR,
@@ -530,22 +589,48 @@ static const struct ct_proto protos[] = {
 		    "  --orig-vtag\t\toriginal verification tag\n"
 		    "  --reply-vtag\t\treply verification tag\n",
 	  NULL },
-	{ "dccp", IPPROTO_DCCP, dccp_opts, dccp_parse, dccp_matrix, 10, dccp_optflags,
+	{ "dccp",
+	  IPPROTO_DCCP,
+	  dccp_opts,
+	  dccp_parse,
+	  dccp_matrix,
+	  10,
+	  dccp_optflags,
 	  { "you have to specify `--sport' and `--dport'",
 	    "you have to specify `--reply-port-src' and `--report-port-dst'" },
 	  PORT_PAIR,
 	  PORT_HELP "  --state\t\t\tDCCP state, fe. RESPOND\n",
 	  NULL },
-	{ "icmp", IPPROTO_ICMP, icmp_opts, icmp_parse, icmp_matrix, 3, icmp_optflags,
-	  { NULL, NULL }, { 0, 0 },
+	{ "icmp",
+	  IPPROTO_ICMP,
+	  icmp_opts,
+	  icmp_parse,
+	  icmp_matrix,
+	  3,
+	  icmp_optflags,
+	  { NULL, NULL },
+	  { 0, 0 },
 	  "  --icmp-type\t\t\ticmp type\n  --icmp-code\t\t\ticmp code\n  --icmp-id\t\t\ticmp id\n",
 	  NULL },
-	{ "icmpv6", IPPROTO_ICMPV6, icmpv6_opts, icmpv6_parse, icmp_matrix, 3, icmpv6_optflags,
-	  { NULL, NULL }, { 0, 0 },
+	{ "icmpv6",
+	  IPPROTO_ICMPV6,
+	  icmpv6_opts,
+	  icmpv6_parse,
+	  icmp_matrix,
+	  3,
+	  icmpv6_optflags,
+	  { NULL, NULL },
+	  { 0, 0 },
 	  "  --icmpv6-type\t\t\ticmpv6 type\n  --icmpv6-code\t\t\ticmpv6 code\n"
 	  "  --icmpv6-id\t\t\ticmpv6 id\n",
 	  NULL },
-	{ "gre", IPPROTO_GRE, gre_opts, gre_parse, gre_matrix, 8, gre_optflags,
+	{ "gre",
+	  IPPROTO_GRE,
+	  gre_opts,
+	  gre_parse,
+	  gre_matrix,
+	  8,
+	  gre_optflags,
 	  { "you have to specify `--srckey' and `--dstkey'",
 	    "you have to specify `--reply-src-key' and `--reply-dst-key'" },
 	  PORT_PAIR,
@@ -572,8 +657,12 @@ static void unknown_final(struct ct_cmd *cmd)
 }
 
 const struct ct_proto ct_proto_unknown = {
-	"unknown", 0, no_opts, NULL, NULL, 0, NULL, { NULL, NULL }, { 0, 0 },
-	"  no options (unsupported)\n", unknown_final,
+	"unknown",     0,
+	no_opts,       NULL,
+	NULL,	       0,
+	NULL,	       { NULL, NULL },
+	{ 0, 0 },      "  no options (unsupported)\n",
+	unknown_final,
 };
 
 static int parse_proto_num(const char *s)

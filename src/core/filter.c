@@ -11,21 +11,21 @@
 #include <ctflow/filter.h>
 
 /* Kernel CTA_FILTER flag bits (include/uapi/.../nfnetlink_conntrack.h, 5.8+). */
-#define FILTER_F_IP_SRC (1U << 0)
-#define FILTER_F_IP_DST (1U << 1)
-#define FILTER_F_PROTO_NUM (1U << 3)
-#define FILTER_F_SRC_PORT (1U << 4)
-#define FILTER_F_DST_PORT (1U << 5)
-#define FILTER_F_ICMP_TYPE (1U << 6)
-#define FILTER_F_ICMP_CODE (1U << 7)
-#define FILTER_F_ICMP_ID (1U << 8)
-#define FILTER_F_ICMPV6_TYPE (1U << 9)
-#define FILTER_F_ICMPV6_CODE (1U << 10)
-#define FILTER_F_ICMPV6_ID (1U << 11)
-#define CTA_FILTER_ORIG_FLAGS_ 1
+#define FILTER_F_IP_SRC		(1U << 0)
+#define FILTER_F_IP_DST		(1U << 1)
+#define FILTER_F_PROTO_NUM	(1U << 3)
+#define FILTER_F_SRC_PORT	(1U << 4)
+#define FILTER_F_DST_PORT	(1U << 5)
+#define FILTER_F_ICMP_TYPE	(1U << 6)
+#define FILTER_F_ICMP_CODE	(1U << 7)
+#define FILTER_F_ICMP_ID	(1U << 8)
+#define FILTER_F_ICMPV6_TYPE	(1U << 9)
+#define FILTER_F_ICMPV6_CODE	(1U << 10)
+#define FILTER_F_ICMPV6_ID	(1U << 11)
+#define CTA_FILTER_ORIG_FLAGS_	1
 #define CTA_FILTER_REPLY_FLAGS_ 2
-#define CTA_FILTER_ 25
-#define CTA_STATUS_MASK_ 26
+#define CTA_FILTER_		25
+#define CTA_STATUS_MASK_	26
 
 void ctf_filter_init(struct ctf_filter *f)
 {
@@ -55,8 +55,7 @@ int ctf_filter_set_net(struct ctf_filter *f, bool dst, uint8_t family, const uni
 	union ctf_addr *mask = dst ? &f->dst_mask : &f->src_mask;
 	unsigned int i;
 
-	if ((family != AF_INET && family != AF_INET6) ||
-	    prefix > (family == AF_INET6 ? 128U : 32U))
+	if ((family != AF_INET && family != AF_INET6) || prefix > (family == AF_INET6 ? 128U : 32U))
 		return -EINVAL;
 	ctf_filter_prefix_mask(family, prefix, mask);
 	memset(net, 0, sizeof(*net));
@@ -116,12 +115,14 @@ bool ctf_flow_is_dnat(const struct ctf_flow *flow)
 
 bool ctf_flow_is_spat(const struct ctf_flow *flow)
 {
-	return nat_done(flow, IPS_SRC_NAT_DONE) && l4_dst_all(&flow->reply) != l4_src_all(&flow->orig);
+	return nat_done(flow, IPS_SRC_NAT_DONE) &&
+	       l4_dst_all(&flow->reply) != l4_src_all(&flow->orig);
 }
 
 bool ctf_flow_is_dpat(const struct ctf_flow *flow)
 {
-	return nat_done(flow, IPS_DST_NAT_DONE) && l4_src_all(&flow->reply) != l4_dst_all(&flow->orig);
+	return nat_done(flow, IPS_DST_NAT_DONE) &&
+	       l4_src_all(&flow->reply) != l4_dst_all(&flow->orig);
 }
 
 /*
@@ -337,15 +338,15 @@ bool ctf_filter_match(const struct ctf_filter *f, const struct ctf_flow *flow)
 	if ((f->set & (CTF_FILTER_SNAT | CTF_FILTER_DNAT | CTF_FILTER_ANY_NAT)) &&
 	    !match_nat(f, flow))
 		return false;
-	if ((f->set & CTF_FILTER_MARK) && (!ctf_flow_has(flow, CTF_FLOW_A_MARK) ||
-					   (flow->mark & f->mark_mask) != f->mark_value))
+	if ((f->set & CTF_FILTER_MARK) &&
+	    (!ctf_flow_has(flow, CTF_FLOW_A_MARK) || (flow->mark & f->mark_mask) != f->mark_value))
 		return false;
 	if ((f->set & CTF_FILTER_LABELS) && !match_labels(f, flow))
 		return false;
 	if (!match_nets(f, flow))
 		return false;
-	if ((f->set & CTF_FILTER_ID) && (f->meta & CTF_FM_ID) && ctf_flow_has(flow, CTF_FLOW_A_ID) &&
-	    f->id != flow->id)
+	if ((f->set & CTF_FILTER_ID) && (f->meta & CTF_FM_ID) &&
+	    ctf_flow_has(flow, CTF_FLOW_A_ID) && f->id != flow->id)
 		return false;
 	if ((f->set & CTF_FILTER_CMP) && !match_cmp(f, flow))
 		return false;

@@ -32,7 +32,7 @@
 #include <ctflow/nl.h>
 
 #define SKIP_RETURN_CODE 77
-#define N_BIG 20000
+#define N_BIG		 20000
 
 static struct ctf_nl *nl;
 
@@ -372,9 +372,10 @@ static void test_conntrack_cli_netns(void **state)
 	if (system(cmd) != 0)
 		skip();
 	{
-		const char *const add[] = { "--netns", name, "-I", "-p", "udp", "-s", "10.9.0.1",
-					    "-d", "10.9.0.2", "--sport", "1", "--dport", "2",
-					    "-t", "100", NULL };
+		const char *const add[] = { "--netns",	name,	   "-I",       "-p",
+					    "udp",	"-s",	   "10.9.0.1", "-d",
+					    "10.9.0.2", "--sport", "1",	       "--dport",
+					    "2",	"-t",	   "100",      NULL };
 		const char *const list[] = { "--netns", name, "-L", "-p", "udp", NULL };
 		const char *const missing[] = { "--netns", "ctf_cli_no_such_ns", "-L", NULL };
 

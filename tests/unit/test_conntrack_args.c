@@ -83,19 +83,22 @@ static const struct err_case err_cases[] = {
 	{ "-L -o save,xml", 1,
 	  "cannot combine save output with any other output type, use -o save only" },
 	{ "-L -t 5", 2, "Illegal option `--timeout' with this command" },
-	{ "-I -s 1.1.1.1 -d 2.2.2.2", 2, "You need to supply the `--protonum' option for this command" },
+	{ "-I -s 1.1.1.1 -d 2.2.2.2", 2,
+	  "You need to supply the `--protonum' option for this command" },
 	{ "-I -p tcp -t 5", 2, "you have to specify `--src' and `--dst'" },
 	{ "-I -p tcp -t 5 -r 1.1.1.1", 2, "you have to specify `--reply-src' and `--reply-dst'" },
 	{ "-I -p tcp -t 5 -s 1.1.1.1 -d 2.2.2.2", 2,
 	  "You need to supply the `--state' option for this command" },
-	{ "-I -p udp -t 5 -s 1.1.1.1 -d 2.2.2.2", 2, "you have to specify `--sport' and `--dport'" },
+	{ "-I -p udp -t 5 -s 1.1.1.1 -d 2.2.2.2", 2,
+	  "you have to specify `--sport' and `--dport'" },
 	{ "-I -p tcp -t 5 -s 1.1.1.1 -d 2.2.2.2 --sport 1 --dport 2", 2,
 	  "You need to supply the `--state' option for this command" },
 	{ "-I -p tcp -t 5 -s 1.1.1.1 -d 2.2.2.2 --reply-port-src 1 --state NONE", 2,
 	  "you have to specify `--reply-src-port' and `--reply-dst-port'" },
 	{ "-I -p icmp -t 5 -s 1.1.1.1 -d 2.2.2.2", 2,
 	  "You need to supply the `--icmp-type' option for this command" },
-	{ "-I -p gre -t 5 -s 1.1.1.1 -d 2.2.2.2", 2, "you have to specify `--srckey' and `--dstkey'" },
+	{ "-I -p gre -t 5 -s 1.1.1.1 -d 2.2.2.2", 2,
+	  "you have to specify `--srckey' and `--dstkey'" },
 	{ "-L -p tcp --state FOO", 2, "unknown TCP state `FOO'" },
 	/* 1.4.7 crashes here; HEAD prints this. */
 	{ "-L -p sctp --state FOO", 2, "unknown SCTP state `FOO'" },
@@ -202,8 +205,8 @@ static void test_conntrack_args_template(void **state)
 	ct_cmd_done(&cmd);
 
 	/* -I defaults to IPv4; -g ADDR:PORT becomes a DNAT range. */
-	parse_ok("-I -p udp -s 1.1.1.1 -d 2.2.2.2 --sport 1 --dport 2 -t 9 -g 5.5.5.5:80", &cmd, warn,
-		 sizeof(warn));
+	parse_ok("-I -p udp -s 1.1.1.1 -d 2.2.2.2 --sport 1 --dport 2 -t 9 -g 5.5.5.5:80", &cmd,
+		 warn, sizeof(warn));
 	assert_int_equal(cmd.family, AF_INET);
 	assert_true(cmd.tmpl.set & T_DNAT);
 	assert_true(cmd.tmpl.set & T_DNAT_PORT);

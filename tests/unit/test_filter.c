@@ -44,7 +44,8 @@ static void flow4(struct ctf_flow *f, uint8_t proto, const char *src, const char
 		f->orig.l4.icmp.type = 8;
 		f->reply.l4.icmp.type = 0;
 		f->orig.l4.icmp.id = f->reply.l4.icmp.id = sport;
-		f->orig.flags |= CTF_TUPLE_F_ICMP_TYPE | CTF_TUPLE_F_ICMP_CODE | CTF_TUPLE_F_ICMP_ID;
+		f->orig.flags |=
+			CTF_TUPLE_F_ICMP_TYPE | CTF_TUPLE_F_ICMP_CODE | CTF_TUPLE_F_ICMP_ID;
 		f->reply.flags = f->orig.flags;
 	} else {
 		f->orig.l4.port.sport = f->reply.l4.port.dport = sport;
@@ -501,8 +502,8 @@ static int top_cb(const struct nlattr *a, void *data)
 static struct nlmsghdr *put(const struct ctf_filter *f, char *buf, size_t len, struct seen *s,
 			    unsigned int what)
 {
-	struct nlmsghdr *nlh = ctf_ct_msg_put(buf, IPCTNL_MSG_CT_GET, NLM_F_DUMP,
-					      ctf_filter_dump_family(f), 1);
+	struct nlmsghdr *nlh =
+		ctf_ct_msg_put(buf, IPCTNL_MSG_CT_GET, NLM_F_DUMP, ctf_filter_dump_family(f), 1);
 
 	assert_int_equal(ctf_filter_put_dump(f, nlh, len, what), 0);
 	memset(s, 0, sizeof(*s));
@@ -516,9 +517,8 @@ static uint32_t filter_flags(const struct seen *s, uint16_t which)
 
 	if (!s->tb[CTA_FILTER])
 		return 0;
-	mnl_attr_for_each_nested(a, s->tb[CTA_FILTER])
-		if (mnl_attr_get_type(a) == which)
-			return mnl_attr_get_u32(a);
+	mnl_attr_for_each_nested(a, s->tb[CTA_FILTER]) if (mnl_attr_get_type(a) ==
+							   which) return mnl_attr_get_u32(a);
 	return 0;
 }
 
