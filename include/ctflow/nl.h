@@ -163,4 +163,53 @@ int ctf_nl_batch_flush(struct ctf_nl_batch *b, ctf_nl_msg_cb data_cb, ctf_nl_ack
  */
 int ctf_netns_enter(const char *name_or_path);
 
+/* ---- Event sockets (the collector's readers) ---- */
+
+struct sock_filter;
+struct ctf_nl_rxq;
+
+/*
+ * ctf_nl_attach_filter - attach the classic BPF program @insns (@n
+ * instructions) with SO_ATTACH_FILTER. On multicast sockets the kernel runs
+ * it on the CPU that raised the event, which is what SKF_AD_CPU reads.
+ * Returns 0 or -errno (-EINVAL: the kernel rejected the program).
+ */
+int ctf_nl_attach_filter(struct ctf_nl *nl, const struct sock_filter *insns, unsigned int n);
+
+/* ctf_nl_set_nonblock - make receives on @nl non-blocking. Returns 0 or -errno. */
+int ctf_nl_set_nonblock(struct ctf_nl *nl);
+
+/*
+ * ctf_nl_rxq_new - @n receive buffers of @size bytes each, for
+ * ctf_nl_recv_many(). Free with ctf_nl_rxq_free(). Returns 0 or -ENOMEM.
+ */
+int ctf_nl_rxq_new(struct ctf_nl_rxq **ret_q, unsigned int n, size_t size);
+
+/* ctf_nl_rxq_free - free; accepts NULL. */
+void ctf_nl_rxq_free(struct ctf_nl_rxq *q);
+
+/*
+ * ctf_nl_recv_many - receive up to the queue's buffer count of datagrams in
+ * one recvmmsg() without blocking. Returns how many (>= 1), -EAGAIN when
+ * nothing is queued, -ENOBUFS when the kernel dropped messages for this
+ * socket since the last call (the next call returns what is still queued),
+ * or another -errno.
+ */
+int ctf_nl_recv_many(struct ctf_nl *nl, struct ctf_nl_rxq *q);
+
+/*
+ * ctf_nl_rxq_get - datagram @i of the last ctf_nl_recv_many(): its bytes,
+ * valid until the next receive, with the length in *ret_len; NULL when it
+ * was truncated (larger than the buffer size).
+ */
+const void *ctf_nl_rxq_get(const struct ctf_nl_rxq *q, unsigned int i, size_t *ret_len);
+
+/*
+ * ctf_nl_drops - how many messages the kernel dropped for @nl so far (the
+ * Drops column of /proc/net/netlink for its port id, read in the calling
+ * thread's network namespace, which must be the socket's).
+ * Returns the count or -errno (-ENOENT: not listed).
+ */
+int64_t ctf_nl_drops(const struct ctf_nl *nl);
+
 #endif /* CTFLOW_NL_H */

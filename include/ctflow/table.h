@@ -103,7 +103,8 @@ int ctf_table_update(struct ctf_table *t, const struct ctf_table_key *key, bool 
  * ctf_table_walk - run @cb on every entry, owning each in turn; tombstones
  * whose time has passed at @now are dropped without a callback. Safe while
  * other threads update the table: entries inserted during the walk may or
- * may not be visited. Returns the number of entries visited.
+ * may not be visited. With @cb NULL only tombstones are looked at (a cheap
+ * expiry pass). Returns the number of entries visited by @cb.
  */
 size_t ctf_table_walk(struct ctf_table *t, uint32_t now, ctf_table_cb cb, void *data);
 

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <linux/filter.h>
 #include <libmnl/libmnl.h>
 
 #include <ctflow/log.h>
@@ -527,5 +528,129 @@ int ctf_netns_enter(const char *name_or_path)
 		return -errno;
 	r = setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
 	close(fd);
+	return r;
+}
+
+/* Event sockets: BPF filters, non-blocking batched receive, drop counts. */
+int ctf_nl_attach_filter(struct ctf_nl *nl, const struct sock_filter *insns, unsigned int n)
+{
+	struct sock_fprog prog = { .len = (unsigned short)n, .filter = (struct sock_filter *)insns };
+
+	if (n == 0 || n > BPF_MAXINSNS)
+		return -EINVAL;
+	if (setsockopt(ctf_nl_fd(nl), SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0)
+		return -errno;
+	return 0;
+}
+
+int ctf_nl_set_nonblock(struct ctf_nl *nl)
+{
+	int fd = ctf_nl_fd(nl);
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -errno;
+	return 0;
+}
+
+struct ctf_nl_rxq {
+	unsigned int n;
+	size_t size;
+	char *bufs;
+	struct iovec *iov;
+	struct mmsghdr *msgs;
+	struct sockaddr_nl *addrs;
+};
+
+int ctf_nl_rxq_new(struct ctf_nl_rxq **ret_q, unsigned int n, size_t size)
+{
+	struct ctf_nl_rxq *q;
+	unsigned int i;
+
+	if (n == 0 || size < 4096)
+		return -EINVAL;
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return -ENOMEM;
+	q->n = n;
+	q->size = size;
+	q->bufs = malloc((size_t)n * size);
+	q->iov = calloc(n, sizeof(*q->iov));
+	q->msgs = calloc(n, sizeof(*q->msgs));
+	q->addrs = calloc(n, sizeof(*q->addrs));
+	if (!q->bufs || !q->iov || !q->msgs || !q->addrs) {
+		ctf_nl_rxq_free(q);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		q->iov[i].iov_base = q->bufs + (size_t)i * size;
+		q->iov[i].iov_len = size;
+		q->msgs[i].msg_hdr.msg_iov = &q->iov[i];
+		q->msgs[i].msg_hdr.msg_iovlen = 1;
+		q->msgs[i].msg_hdr.msg_name = &q->addrs[i];
+		q->msgs[i].msg_hdr.msg_namelen = sizeof(q->addrs[i]);
+	}
+	*ret_q = q;
+	return 0;
+}
+
+void ctf_nl_rxq_free(struct ctf_nl_rxq *q)
+{
+	if (!q)
+		return;
+	free(q->bufs);
+	free(q->iov);
+	free(q->msgs);
+	free(q->addrs);
+	free(q);
+}
+
+int ctf_nl_recv_many(struct ctf_nl *nl, struct ctf_nl_rxq *q)
+{
+	unsigned int i;
+	int n;
+
+	for (i = 0; i < q->n; i++)
+		q->msgs[i].msg_hdr.msg_namelen = sizeof(q->addrs[i]);
+	do {
+		n = recvmmsg(ctf_nl_fd(nl), q->msgs, q->n, MSG_DONTWAIT, NULL);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	return n;
+}
+
+const void *ctf_nl_rxq_get(const struct ctf_nl_rxq *q, unsigned int i, size_t *ret_len)
+{
+	const struct mmsghdr *m = &q->msgs[i];
+
+	if (m->msg_hdr.msg_flags & MSG_TRUNC)
+		return NULL;
+	*ret_len = m->msg_len;
+	return q->iov[i].iov_base;
+}
+
+int64_t ctf_nl_drops(const struct ctf_nl *nl)
+{
+	unsigned long long sk, drops, inode;
+	unsigned int proto, pid, groups, rmem, wmem, dump, locks;
+	int64_t r = -ENOENT;
+	char line[512];
+	FILE *f;
+
+	/* The thread's own view: its network namespace, not the process's. */
+	f = fopen("/proc/thread-self/net/netlink", "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %u %u %x %u %u %u %u %llu %llu", &sk, &proto, &pid, &groups,
+			   &rmem, &wmem, &dump, &locks, &drops, &inode) != 10)
+			continue;
+		if (proto == NETLINK_NETFILTER && pid == nl->portid) {
+			r = (int64_t)drops;
+			break;
+		}
+	}
+	fclose(f);
 	return r;
 }

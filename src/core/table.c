@@ -448,10 +448,14 @@ size_t ctf_table_walk(struct ctf_table *t, uint32_t now, ctf_table_cb cb, void *
 	for (i = 0; i < slots; i++) {
 		uint64_t c = atomic_load_explicit(&t->ctl[i], memory_order_acquire);
 
-		if (ctl_state(c) < S_LIVE || !(c = own(t, i, c)))
+		if (ctl_state(c) < S_LIVE || (!cb && ctl_state(c) != S_DEAD) || !(c = own(t, i, c)))
 			continue;
 		if (expired(t, i, c, now)) {
 			release(t, i, c, CTF_TABLE_DROP, now);
+			continue;
+		}
+		if (!cb) {
+			release(t, i, c, CTF_TABLE_KEEP, now);
 			continue;
 		}
 		(void)run_owned(t, i, c, now, cb, data);

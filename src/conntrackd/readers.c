@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Event readers: one thread and one ctnetlink event socket per reader. Each
+ * socket carries a classic BPF filter that keeps only the events raised on
+ * the reader's CPUs (cpu % nreaders == reader), so the event stream is split
+ * across the readers without duplicates and without any user-space hand-off.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nfnetlink.h>
+
+#include <ctflow/evfilter.h>
+#include <ctflow/log.h>
+
+#include "collector.h"
+
+#ifndef NETLINK_BROADCAST_SEND_ERROR
+#define NETLINK_BROADCAST_SEND_ERROR 4
+#endif
+#ifndef NETLINK_NO_ENOBUFS
+#define NETLINK_NO_ENOBUFS 5
+#endif
+
+#define EVENT_GROUPS                                                                      \
+	((1U << (NFNLGRP_CONNTRACK_NEW - 1)) | (1U << (NFNLGRP_CONNTRACK_UPDATE - 1)) |   \
+	 (1U << (NFNLGRP_CONNTRACK_DESTROY - 1)))
+#define READER_RCVBUF_DEFAULT (32U << 20) /* ~40k events of headroom per reader */
+#define RXQ_BUFS	      64	  /* datagrams per recvmmsg() */
+#define RXQ_BUF_SIZE	      8192	  /* one event is < 1 KiB; labels/helpers fit too */
+#define DRAIN_BATCHES	      256	  /* at stop: what is still queued, bounded */
+
+/* At most one message per @secs seconds per caller. */
+static bool ratelimit(uint32_t *last, uint32_t secs)
+{
+	uint32_t now = coll_now_secs();
+
+	if (*last && now - *last < secs)
+		return false;
+	*last = now ? now : 1;
+	return true;
+}
+
+static int reader_filter(struct collector *c, struct coll_reader *rd)
+{
+	const struct ctf_conf_filter *f = &c->conf->general.filter;
+	struct sock_filter prog[CTF_EVFILTER_MAX_INSNS];
+	int n;
+
+	n = ctf_evfilter_build(prog, (unsigned int)(rd - c->readers), c->nreaders,
+			       f->kernelspace ? f : NULL);
+	if (n < 0 && f->kernelspace) {
+		ctf_log(LOG_WARNING, "Filter too large for the kernel, filtering in user space");
+		n = ctf_evfilter_build(prog, (unsigned int)(rd - c->readers), c->nreaders, NULL);
+	}
+	if (n < 0)
+		return n;
+	return ctf_nl_attach_filter(rd->nl, prog, (unsigned int)n);
+}
+
+static int reader_open(struct collector *c, struct coll_reader *rd)
+{
+	const struct ctf_conf_general *g = &c->conf->general;
+	int r;
+
+	r = ctf_nl_open(&rd->nl, EVENT_GROUPS);
+	if (r < 0)
+		return ctf_log_err(r, "cannot open event socket");
+	rd->rcvbuf = g->netlink_buffer_size ? g->netlink_buffer_size : READER_RCVBUF_DEFAULT;
+	r = ctf_nl_set_rcvbuf(rd->nl, rd->rcvbuf, NULL);
+	if (r < 0)
+		ctf_log_errno(LOG_WARNING, r, "cannot set receive buffer to %zu, ignoring",
+			      rd->rcvbuf);
+	atomic_store(&rd->rcvbuf_now, rd->rcvbuf);
+	if (g->netlink_events_reliable) {
+		/* The kernel keeps undelivered events and retries instead of dropping. */
+		(void)ctf_nl_setsockopt(rd->nl, NETLINK_BROADCAST_SEND_ERROR, 1);
+		(void)ctf_nl_setsockopt(rd->nl, NETLINK_NO_ENOBUFS, 1);
+	}
+	r = reader_filter(c, rd);
+	if (r < 0)
+		return ctf_log_err(r, "cannot attach the reader's BPF filter");
+	r = ctf_nl_set_nonblock(rd->nl);
+	if (r < 0)
+		return r;
+	r = ctf_nl_rxq_new(&rd->rxq, RXQ_BUFS, RXQ_BUF_SIZE);
+	if (r < 0)
+		return r;
+	rd->drops_seen = ctf_nl_drops(rd->nl);
+	return 0;
+}
+
+int coll_readers_open(struct collector *c)
+{
+	unsigned int i;
+	int r;
+
+	c->readers = calloc(c->nreaders, sizeof(*c->readers));
+	if (!c->readers)
+		return -ENOMEM;
+	for (i = 0; i < c->nreaders; i++) {
+		struct coll_reader *rd = &c->readers[i];
+
+		rd->prod.c = c;
+		rd->prod.ring = c->rings[i];
+		rd->prod.id = (uint16_t)i;
+		rd->cpu = i;
+		r = reader_open(c, rd);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The socket overflowed: count, mark the stream, grow the buffer, resync. */
+static void overrun(struct coll_reader *rd, uint32_t *last_log)
+{
+	struct collector *c = rd->prod.c;
+	size_t max = c->conf->general.netlink_buffer_max;
+	int64_t drops = ctf_nl_drops(rd->nl);
+	uint64_t lost = 0;
+
+	if (drops >= 0 && rd->drops_seen >= 0 && drops > rd->drops_seen)
+		lost = (uint64_t)(drops - rd->drops_seen);
+	if (drops >= 0)
+		rd->drops_seen = drops;
+	ctr_add(&rd->prod.ctr.overruns, 1);
+	ctr_add(&rd->prod.ctr.lost, lost);
+	coll_push_gap(&rd->prod, lost);
+	if (max > rd->rcvbuf) {
+		rd->rcvbuf = rd->rcvbuf * 2 > max ? max : rd->rcvbuf * 2;
+		(void)ctf_nl_set_rcvbuf(rd->nl, rd->rcvbuf, NULL);
+		atomic_store(&rd->rcvbuf_now, rd->rcvbuf);
+	}
+	if (ratelimit(last_log, 10))
+		ctf_log(LOG_WARNING, "reader %u: netlink overrun, %llu events lost, resyncing", rd->cpu,
+			(unsigned long long)lost);
+	coll_request_resync(c);
+}
+
+static void handle_msg(struct coll_reader *rd, const struct nlmsghdr *nlh)
+{
+	const struct ctf_conf_filter *filt = &rd->prod.c->conf->general.filter;
+	struct ctf_flow f;
+
+	if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+		return;
+	if (ctf_flow_parse(nlh, &f) < 0) {
+		ctr_add(&rd->prod.ctr.malformed, 1);
+		return;
+	}
+	ctr_add(&rd->prod.ctr.events[f.event == CTF_EVENT_NEW	      ? EV_NEW
+				      : f.event == CTF_EVENT_DESTROY ? EV_DESTROY
+								     : EV_UPDATE],
+		1);
+	if (!ctf_evfilter_match(filt, &f)) {
+		ctr_add(&rd->prod.ctr.filtered, 1);
+		return;
+	}
+	coll_apply_event(&rd->prod, &f);
+}
+
+static void handle_batch(struct coll_reader *rd, unsigned int n)
+{
+	unsigned int i;
+
+	ctr_add(&rd->prod.ctr.batches, 1);
+	for (i = 0; i < n; i++) {
+		const struct nlmsghdr *nlh;
+		size_t len;
+		int left;
+
+		nlh = ctf_nl_rxq_get(rd->rxq, i, &len);
+		if (!nlh) {
+			ctr_add(&rd->prod.ctr.truncated, 1);
+			continue;
+		}
+		for (left = (int)len; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
+			handle_msg(rd, nlh);
+		if (left != 0)
+			ctr_add(&rd->prod.ctr.malformed, 1);
+	}
+}
+
+/* Receive until the socket is empty; returns false on a hard socket error. */
+static bool read_all(struct coll_reader *rd, uint32_t *last_log, unsigned int max_batches)
+{
+	unsigned int b;
+	int n;
+
+	for (b = 0; b < max_batches; b++) {
+		n = ctf_nl_recv_many(rd->nl, rd->rxq);
+		if (n == -EAGAIN)
+			return true;
+		if (n == -ENOBUFS) {
+			overrun(rd, last_log);
+			continue;
+		}
+		if (n < 0) {
+			if (ratelimit(last_log, 10))
+				ctf_log_errno(LOG_ERR, n, "reader %u: receive failed", rd->cpu);
+			return n != -EBADF;
+		}
+		handle_batch(rd, (unsigned int)n);
+	}
+	return true;
+}
+
+static void pin(struct coll_reader *rd)
+{
+	struct collector *c = rd->prod.c;
+	cpu_set_t set;
+
+	/* One reader per CPU: run where its events are raised and queued. */
+	if (c->nreaders != c->ncpus)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(rd->cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		ctf_log(LOG_DEBUG, "reader %u: cannot pin to its CPU, ignoring", rd->cpu);
+}
+
+static void *reader_main(void *arg)
+{
+	struct coll_reader *rd = arg;
+	struct collector *c = rd->prod.c;
+	struct pollfd pfd[2] = { { .fd = ctf_nl_fd(rd->nl), .events = POLLIN },
+				 { .fd = c->stop_fd, .events = POLLIN } };
+	uint32_t last_log = 0;
+
+	pin(rd);
+	while (!atomic_load_explicit(&c->stop, memory_order_relaxed)) {
+		if (!read_all(rd, &last_log, 64))
+			break;
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			break;
+	}
+	/* DESTROY events already queued belong to this run: read them before stopping. */
+	(void)read_all(rd, &last_log, DRAIN_BATCHES);
+	return NULL;
+}
+
+int coll_readers_start(struct collector *c)
+{
+	unsigned int i;
+	int r;
+
+	for (i = 0; i < c->nreaders; i++) {
+		r = -pthread_create(&c->readers[i].thread, NULL, reader_main, &c->readers[i]);
+		if (r < 0)
+			return ctf_log_err(r, "cannot start reader %u", i);
+		c->readers[i].started = true;
+	}
+	return 0;
+}
+
+void coll_readers_stop(struct collector *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nreaders; i++) {
+		if (!c->readers[i].started)
+			continue;
+		pthread_join(c->readers[i].thread, NULL);
+		c->readers[i].started = false;
+	}
+}
+
+void coll_readers_close(struct collector *c)
+{
+	unsigned int i;
+
+	if (!c->readers)
+		return;
+	for (i = 0; i < c->nreaders; i++) {
+		ctf_nl_close(c->readers[i].nl);
+		ctf_nl_rxq_free(c->readers[i].rxq);
+	}
+	free(c->readers);
+	c->readers = NULL;
+}

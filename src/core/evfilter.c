@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The daemon's Filter section: user-space match and classic BPF for event sockets. */
+#include <errno.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
+
+#include <ctflow/evfilter.h>
+
+static bool net_contains(const struct ctf_conf_net *n, uint8_t family, const union ctf_addr *a)
+{
+	unsigned int bits = n->prefix, i;
+
+	if (n->family != family)
+		return false;
+	for (i = 0; i < 16 && bits > 0; i++, bits = bits > 8 ? bits - 8 : 0) {
+		uint8_t mask = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
+
+		if ((a->raw[i] & mask) != (n->addr.raw[i] & mask))
+			return false;
+	}
+	return true;
+}
+
+static bool addr_listed(const struct ctf_conf_filter *f, const struct ctf_flow *flow)
+{
+	size_t i;
+
+	for (i = 0; i < f->n_nets; i++) {
+		if (ctf_flow_has(flow, CTF_FLOW_A_ORIG) &&
+		    net_contains(&f->nets[i], flow->orig.l3num, &flow->orig.src))
+			return true;
+		if (ctf_flow_has(flow, CTF_FLOW_A_REPLY) &&
+		    net_contains(&f->nets[i], flow->reply.l3num, &flow->reply.src))
+			return true;
+	}
+	return false;
+}
+
+bool ctf_evfilter_match(const struct ctf_conf_filter *f, const struct ctf_flow *flow)
+{
+	if (f->has_proto && (f->protos[flow->orig.l4proto] != 0) != f->proto_accept)
+		return false;
+	if (f->has_addr && addr_listed(f, flow) != f->addr_accept)
+		return false;
+	if (f->has_state && flow->orig.l4proto == IPPROTO_TCP &&
+	    ctf_flow_has(flow, CTF_FLOW_A_TCP_STATE) && flow->tcp.state < 16 &&
+	    ((f->tcp_states >> flow->tcp.state) & 1) != f->state_accept)
+		return false;
+	return true;
+}
+
+/*
+ * A tiny assembler: forward jumps to labels, resolved at the end. Classic
+ * BPF conditional jumps reach at most 255 instructions ahead; longer ones
+ * make the build fail with -E2BIG rather than produce a wrong program.
+ */
+#define MAX_LABELS 64
+#define MAX_FIXUPS 600
+
+enum fix_kind { FIX_JT, FIX_JF, FIX_JA };
+
+struct prog {
+	struct sock_filter *ins;
+	unsigned int n;
+	int label[MAX_LABELS];
+	unsigned int nlabels;
+	struct {
+		unsigned int at;
+		unsigned int label;
+		enum fix_kind kind;
+	} fix[MAX_FIXUPS];
+	unsigned int nfix;
+	int err;
+};
+
+#define NO_LABEL (-1)
+
+static int new_label(struct prog *p)
+{
+	if (p->nlabels == MAX_LABELS) {
+		p->err = -E2BIG;
+		return 0;
+	}
+	p->label[p->nlabels] = -1;
+	return (int)p->nlabels++;
+}
+
+static void place(struct prog *p, int l)
+{
+	p->label[l] = (int)p->n;
+}
+
+static void fixup(struct prog *p, int l, enum fix_kind kind)
+{
+	if (l == NO_LABEL)
+		return;
+	if (p->nfix == MAX_FIXUPS) {
+		p->err = -E2BIG;
+		return;
+	}
+	p->fix[p->nfix].at = p->n;
+	p->fix[p->nfix].label = (unsigned int)l;
+	p->fix[p->nfix].kind = kind;
+	p->nfix++;
+}
+
+static void emit(struct prog *p, uint16_t code, uint32_t k, int jt, int jf)
+{
+	if (p->n == CTF_EVFILTER_MAX_INSNS) {
+		p->err = -E2BIG;
+		return;
+	}
+	fixup(p, jt, code == (BPF_JMP | BPF_JA) ? FIX_JA : FIX_JT);
+	fixup(p, jf, FIX_JF);
+	p->ins[p->n++] = (struct sock_filter){ .code = code, .k = k };
+}
+
+static void jump(struct prog *p, int l)
+{
+	emit(p, BPF_JMP | BPF_JA, 0, l, NO_LABEL);
+}
+
+static int resolve(struct prog *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nfix && !p->err; i++) {
+		struct sock_filter *in = &p->ins[p->fix[i].at];
+		int off = p->label[p->fix[i].label] - (int)p->fix[i].at - 1;
+
+		if (off < 0 || (p->fix[i].kind != FIX_JA && off > 255))
+			return -E2BIG;
+		if (p->fix[i].kind == FIX_JT)
+			in->jt = (uint8_t)off;
+		else if (p->fix[i].kind == FIX_JF)
+			in->jf = (uint8_t)off;
+		else
+			in->k = (uint32_t)off;
+	}
+	return p->err ? p->err : (int)p->n;
+}
+
+/*
+ * X = offset of the attribute at @path (top level, then nested), found with
+ * the kernel's SKF_AD_NLATTR helpers; jump to @missing when any is absent.
+ * Events carry one message: attributes start after nlmsghdr and nfgenmsg.
+ */
+static void find_attr(struct prog *p, const uint16_t *path, unsigned int depth, int missing)
+{
+	unsigned int i;
+
+	emit(p, BPF_LD | BPF_IMM, NLMSG_HDRLEN + 4, NO_LABEL, NO_LABEL);
+	for (i = 0; i < depth; i++) {
+		emit(p, BPF_LDX | BPF_IMM, path[i], NO_LABEL, NO_LABEL);
+		emit(p, BPF_LD | BPF_W | BPF_ABS,
+		     (uint32_t)(SKF_AD_OFF + (i == 0 ? SKF_AD_NLATTR : SKF_AD_NLATTR_NEST)),
+		     NO_LABEL, NO_LABEL);
+		emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, missing, NO_LABEL);
+	}
+	emit(p, BPF_MISC | BPF_TAX, 0, NO_LABEL, NO_LABEL);
+}
+
+/* The end of a clause: unlisted and listed events go on or are dropped. */
+static void clause_tail(struct prog *p, bool accept, int listed, int next, int drop)
+{
+	jump(p, accept ? drop : next);
+	place(p, listed);
+	if (!accept)
+		jump(p, drop);
+	place(p, next);
+}
+
+/* A one-byte attribute compared with a set of values (protocol, TCP state). */
+static void byte_clause(struct prog *p, const uint16_t *path, const uint8_t *set, unsigned int n,
+			bool accept, int drop)
+{
+	int listed = new_label(p), next = new_label(p);
+	unsigned int v;
+
+	find_attr(p, path, 3, next);
+	emit(p, BPF_LD | BPF_B | BPF_IND, NLA_HDRLEN, NO_LABEL, NO_LABEL);
+	for (v = 0; v < n; v++)
+		if (set[v])
+			emit(p, BPF_JMP | BPF_JEQ | BPF_K, v, listed, NO_LABEL);
+	clause_tail(p, accept, listed, next, drop);
+}
+
+static void addr_clause(struct prog *p, const struct ctf_conf_filter *f, int drop)
+{
+	static const uint16_t dirs[2] = { CTA_TUPLE_ORIG, CTA_TUPLE_REPLY };
+	int listed = new_label(p), next = new_label(p);
+	unsigned int d;
+	size_t i;
+
+	for (d = 0; d < 2; d++) {
+		const uint16_t path[3] = { dirs[d], CTA_TUPLE_IP, CTA_IP_V4_SRC };
+		int skip = new_label(p);
+
+		find_attr(p, path, 3, skip);
+		/* Word loads are big-endian: A is the address in host order. */
+		emit(p, BPF_LD | BPF_W | BPF_IND, NLA_HDRLEN, NO_LABEL, NO_LABEL);
+		emit(p, BPF_ST, 0, NO_LABEL, NO_LABEL);
+		for (i = 0; i < f->n_nets; i++) {
+			const struct ctf_conf_net *n = &f->nets[i];
+			uint32_t mask = n->prefix == 0 ? 0 : ~UINT32_C(0) << (32 - n->prefix);
+
+			if (n->family != AF_INET)
+				continue;
+			emit(p, BPF_LD | BPF_MEM, 0, NO_LABEL, NO_LABEL);
+			emit(p, BPF_ALU | BPF_AND | BPF_K, mask, NO_LABEL, NO_LABEL);
+			emit(p, BPF_JMP | BPF_JEQ | BPF_K, ntohl(n->addr.ip) & mask, listed,
+			     NO_LABEL);
+		}
+		place(p, skip);
+	}
+	clause_tail(p, f->addr_accept, listed, next, drop);
+}
+
+/* Can the address clause be compiled exactly? Accept lists with IPv6 cannot. */
+static bool addr_compilable(const struct ctf_conf_filter *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n_nets; i++)
+		if (f->nets[i].family != AF_INET && f->addr_accept)
+			return false;
+	return true;
+}
+
+int ctf_evfilter_build(struct sock_filter *prog, unsigned int slot, unsigned int nslots,
+		       const struct ctf_conf_filter *f)
+{
+	static const uint16_t proto_path[3] = { CTA_TUPLE_ORIG, CTA_TUPLE_PROTO, CTA_PROTO_NUM };
+	static const uint16_t state_path[3] = { CTA_PROTOINFO, CTA_PROTOINFO_TCP,
+						CTA_PROTOINFO_TCP_STATE };
+	struct prog p = { .ins = prog };
+	int drop = new_label(&p);
+	uint8_t states[16];
+	unsigned int i;
+
+	if (nslots > 1) {
+		/* The kernel runs the filter on the CPU that raised the event. */
+		emit(&p, BPF_LD | BPF_W | BPF_ABS, (uint32_t)(SKF_AD_OFF + SKF_AD_CPU), NO_LABEL,
+		     NO_LABEL);
+		emit(&p, BPF_ALU | BPF_MOD | BPF_K, nslots, NO_LABEL, NO_LABEL);
+		emit(&p, BPF_JMP | BPF_JEQ | BPF_K, slot, NO_LABEL, drop);
+	}
+	if (f && f->has_proto)
+		byte_clause(&p, proto_path, f->protos, 256, f->proto_accept, drop);
+	if (f && f->has_addr && addr_compilable(f))
+		addr_clause(&p, f, drop);
+	if (f && f->has_state) {
+		for (i = 0; i < 16; i++)
+			states[i] = (uint8_t)((f->tcp_states >> i) & 1);
+		byte_clause(&p, state_path, states, 16, f->state_accept, drop);
+	}
+	emit(&p, BPF_RET | BPF_K, 0xffffffffu, NO_LABEL, NO_LABEL);
+	place(&p, drop);
+	emit(&p, BPF_RET | BPF_K, 0, NO_LABEL, NO_LABEL);
+	return resolve(&p);
+}
