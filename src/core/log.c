@@ -22,7 +22,8 @@ void ctf_log_set_level(int max_prio)
 	log_level = max_prio;
 }
 
-static void vlog(int prio, int r, const char *fmt, va_list ap)
+static __attribute__((format(printf, 3, 0))) void vlog(int prio, int r, const char *fmt,
+							 va_list ap)
 {
 	char msg[1024];
 	int n;
