@@ -215,6 +215,22 @@ static int daemonize(void)
 	return 0;
 }
 
+/* The embedded default (/var/lib/ctflow/flows.pb) must work on a fresh host. */
+static void make_parent_dir(const char *path)
+{
+	char dir[4096];
+	char *slash;
+
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
+		return;
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return;
+	*slash = '\0';
+	if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+		ctf_log_errno(LOG_DEBUG, -errno, "cannot create '%s'", dir);
+}
+
 /* The record file, fed from every reader ring and the poller's. */
 static int start_stream(const struct ctf_conf *conf, struct collector *c,
 			struct ctf_stream **ret_s)
@@ -233,6 +249,7 @@ static int start_stream(const struct ctf_conf *conf, struct collector *c,
 
 	if (!e->file_enabled)
 		return 0;
+	make_parent_dir(e->file_path);
 	r = ctf_stream_start(ret_s, &cfg, c->rings, c->nrings);
 	if (r < 0)
 		return ctf_log_err(r, "cannot write records to '%s'", e->file_path);
