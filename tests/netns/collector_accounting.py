@@ -63,7 +63,7 @@ def reexec_in_netns():
     if not shutil.which("unshare") or not shutil.which("nft"):
         skip("needs unshare and nft")
     env = dict(os.environ, CTF_IN_NETNS="1")
-    r = subprocess.run(["unshare", "-n", sys.executable, __file__], env=env)
+    r = subprocess.run(["unshare", "-n", sys.executable, os.path.abspath(sys.argv[0])], env=env)
     sys.exit(r.returncode)
 
 
