@@ -91,8 +91,9 @@ def check(recs, listed, text):
                 "ctflow_events_lost_total"):
         if not ca.metric(text, key):
             ca.fail("%s is zero" % key)
-    if ca.metric(text, "ctflow_events_lost_total") != sum(r["lost_events"] for r in gaps):
-        ca.fail("lost events in GAP records and metrics differ")
+    # Scrapes go on making events after the last one we read, so the stream may count more.
+    if ca.metric(text, "ctflow_events_lost_total") > sum(r["lost_events"] for r in gaps):
+        ca.fail("the metrics count lost events that no GAP record carries")
     by_id = {}
     for r in recs:
         if r["reason"] in ("END", "RESYNC_END"):
