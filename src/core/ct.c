@@ -32,9 +32,59 @@ static const uint8_t top_types[CTA_MAX_ + 1] = {
 };
 
 /*
+ * Attribute accessors. The parser runs once per entry of a dump of millions,
+ * so these are inline rather than calls into the shared libmnl; they read
+ * unaligned-safe and do what mnl_attr_get_*() do.
+ */
+static inline uint16_t attr_type(const struct nlattr *a)
+{
+	return a->nla_type & NLA_TYPE_MASK;
+}
+
+static inline uint16_t attr_len(const struct nlattr *a)
+{
+	return (uint16_t)(a->nla_len - MNL_ATTR_HDRLEN);
+}
+
+static inline const void *attr_data(const struct nlattr *a)
+{
+	return (const char *)a + MNL_ATTR_HDRLEN;
+}
+
+static inline uint8_t attr_u8(const struct nlattr *a)
+{
+	return *(const uint8_t *)attr_data(a);
+}
+
+static inline uint16_t attr_u16(const struct nlattr *a)
+{
+	uint16_t v;
+
+	memcpy(&v, attr_data(a), sizeof(v));
+	return v;
+}
+
+static inline uint32_t attr_u32(const struct nlattr *a)
+{
+	uint32_t v;
+
+	memcpy(&v, attr_data(a), sizeof(v));
+	return v;
+}
+
+static inline uint64_t attr_u64(const struct nlattr *a)
+{
+	uint64_t v;
+
+	memcpy(&v, attr_data(a), sizeof(v));
+	return v;
+}
+
+/*
  * Validate @attr against @types[] and store it in tb[]; unknown types are
- * skipped. libmnl checks only a minimum length for integers; the kernel
- * always sends them at their exact size, so anything else is malformed.
+ * skipped. Integers must have their exact size (libmnl checks only a
+ * minimum; the kernel always sends the exact size), strings must end in a
+ * NUL inside the attribute, and a nest holds nothing or whole attributes.
  */
 static int store_attr(const struct nlattr *attr, const struct nlattr **tb, const uint8_t *types,
 		      unsigned int max)
@@ -42,14 +92,26 @@ static int store_attr(const struct nlattr *attr, const struct nlattr **tb, const
 	static const uint8_t int_size[MNL_TYPE_MAX] = {
 		[MNL_TYPE_U8] = 1, [MNL_TYPE_U16] = 2, [MNL_TYPE_U32] = 4, [MNL_TYPE_U64] = 8,
 	};
-	unsigned int type = mnl_attr_get_type(attr);
+	unsigned int type = attr_type(attr);
+	uint16_t len = attr_len(attr);
 
 	if (type > max || types[type] == MNL_TYPE_UNSPEC)
 		return MNL_CB_OK;
-	if (mnl_attr_validate(attr, types[type]) < 0)
-		return MNL_CB_ERROR;
-	if (int_size[types[type]] && mnl_attr_get_payload_len(attr) != int_size[types[type]])
-		return MNL_CB_ERROR;
+	switch (types[type]) {
+	case MNL_TYPE_NESTED:
+		if (len != 0 && len < MNL_ATTR_HDRLEN)
+			return MNL_CB_ERROR;
+		break;
+	case MNL_TYPE_NUL_STRING:
+		if (len == 0 || ((const char *)attr_data(attr))[len - 1] != '\0')
+			return MNL_CB_ERROR;
+		break;
+	case MNL_TYPE_BINARY:
+		break;
+	default:
+		if (len != int_size[types[type]])
+			return MNL_CB_ERROR;
+	}
 	tb[type] = attr;
 	return MNL_CB_OK;
 }
@@ -70,7 +132,7 @@ static int walk_attrs(const void *buf, size_t len, const struct nest_ctx *ctx)
 	const struct nlattr *attr = buf;
 	int rem = (int)len;
 
-	while (mnl_attr_ok(attr, rem)) {
+	while (rem >= (int)sizeof(*attr) && attr->nla_len >= sizeof(*attr) && attr->nla_len <= rem) {
 		if (store_attr(attr, ctx->tb, ctx->types, ctx->max) < 0)
 			return -EBADMSG;
 		rem -= MNL_ALIGN(attr->nla_len);
@@ -86,7 +148,7 @@ static int parse_nest(const struct nlattr *nest, const struct nlattr **tb, const
 {
 	struct nest_ctx ctx = { tb, types, max };
 
-	return walk_attrs(mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest), &ctx);
+	return walk_attrs(attr_data(nest), attr_len(nest), &ctx);
 }
 
 /* Parse the attributes after the nfgenmsg header of @nlh (its length checked by the caller). */
@@ -126,26 +188,26 @@ static int parse_ip(const struct nlattr *nest, struct ctf_tuple *t)
 	if (parse_nest(nest, tb, ip_types, CTA_IP_MAX) < 0)
 		return -EBADMSG;
 	for (i = CTA_IP_V6_SRC; i <= CTA_IP_V6_DST; i++)
-		if (tb[i] && mnl_attr_get_payload_len(tb[i]) != sizeof(struct in6_addr))
+		if (tb[i] && attr_len(tb[i]) != sizeof(struct in6_addr))
 			return -EBADMSG;
 	if (tb[CTA_IP_V4_SRC] || tb[CTA_IP_V4_DST]) {
 		t->l3num = AF_INET;
 		if (tb[CTA_IP_V4_SRC]) {
-			t->src.ip = mnl_attr_get_u32(tb[CTA_IP_V4_SRC]);
+			t->src.ip = attr_u32(tb[CTA_IP_V4_SRC]);
 			t->flags |= CTF_TUPLE_F_SRC;
 		}
 		if (tb[CTA_IP_V4_DST]) {
-			t->dst.ip = mnl_attr_get_u32(tb[CTA_IP_V4_DST]);
+			t->dst.ip = attr_u32(tb[CTA_IP_V4_DST]);
 			t->flags |= CTF_TUPLE_F_DST;
 		}
 	} else if (tb[CTA_IP_V6_SRC] || tb[CTA_IP_V6_DST]) {
 		t->l3num = AF_INET6;
 		if (tb[CTA_IP_V6_SRC]) {
-			memcpy(&t->src.in6, mnl_attr_get_payload(tb[CTA_IP_V6_SRC]), 16);
+			memcpy(&t->src.in6, attr_data(tb[CTA_IP_V6_SRC]), 16);
 			t->flags |= CTF_TUPLE_F_SRC;
 		}
 		if (tb[CTA_IP_V6_DST]) {
-			memcpy(&t->dst.in6, mnl_attr_get_payload(tb[CTA_IP_V6_DST]), 16);
+			memcpy(&t->dst.in6, attr_data(tb[CTA_IP_V6_DST]), 16);
 			t->flags |= CTF_TUPLE_F_DST;
 		}
 	}
@@ -156,15 +218,15 @@ static void parse_icmp(const struct nlattr **tb, struct ctf_tuple *t, unsigned i
 		       unsigned int type, unsigned int code)
 {
 	if (tb[id]) {
-		t->l4.icmp.id = ntohs(mnl_attr_get_u16(tb[id]));
+		t->l4.icmp.id = ntohs(attr_u16(tb[id]));
 		t->flags |= CTF_TUPLE_F_ICMP_ID | CTF_TUPLE_F_SPORT;
 	}
 	if (tb[type]) {
-		t->l4.icmp.type = mnl_attr_get_u8(tb[type]);
+		t->l4.icmp.type = attr_u8(tb[type]);
 		t->flags |= CTF_TUPLE_F_ICMP_TYPE;
 	}
 	if (tb[code]) {
-		t->l4.icmp.code = mnl_attr_get_u8(tb[code]);
+		t->l4.icmp.code = attr_u8(tb[code]);
 		t->flags |= CTF_TUPLE_F_ICMP_CODE;
 	}
 }
@@ -176,15 +238,15 @@ static int parse_proto(const struct nlattr *nest, struct ctf_tuple *t)
 	if (parse_nest(nest, tb, proto_types, CTA_PROTO_MAX) < 0)
 		return -EBADMSG;
 	if (tb[CTA_PROTO_NUM]) {
-		t->l4proto = mnl_attr_get_u8(tb[CTA_PROTO_NUM]);
+		t->l4proto = attr_u8(tb[CTA_PROTO_NUM]);
 		t->flags |= CTF_TUPLE_F_PROTO;
 	}
 	if (tb[CTA_PROTO_SRC_PORT]) {
-		t->l4.port.sport = ntohs(mnl_attr_get_u16(tb[CTA_PROTO_SRC_PORT]));
+		t->l4.port.sport = ntohs(attr_u16(tb[CTA_PROTO_SRC_PORT]));
 		t->flags |= CTF_TUPLE_F_SPORT;
 	}
 	if (tb[CTA_PROTO_DST_PORT]) {
-		t->l4.port.dport = ntohs(mnl_attr_get_u16(tb[CTA_PROTO_DST_PORT]));
+		t->l4.port.dport = ntohs(attr_u16(tb[CTA_PROTO_DST_PORT]));
 		t->flags |= CTF_TUPLE_F_DPORT;
 	}
 	parse_icmp(tb, t, CTA_PROTO_ICMP_ID, CTA_PROTO_ICMP_TYPE, CTA_PROTO_ICMP_CODE);
@@ -204,7 +266,7 @@ int ctf_ct_parse_tuple(const struct nlattr *nest, struct ctf_tuple *ret_tuple)
 	if (tb[CTA_TUPLE_PROTO] && parse_proto(tb[CTA_TUPLE_PROTO], &t) < 0)
 		return -EBADMSG;
 	if (tb[CTA_TUPLE_ZONE]) {
-		t.zone = ntohs(mnl_attr_get_u16(tb[CTA_TUPLE_ZONE]));
+		t.zone = ntohs(attr_u16(tb[CTA_TUPLE_ZONE]));
 		t.flags |= CTF_TUPLE_F_ZONE;
 	}
 	*ret_tuple = t;
@@ -228,7 +290,7 @@ static int parse_tcp(const struct nlattr *nest, struct ctf_flow *f)
 	if (parse_nest(nest, tb, tcp_types, CTA_PROTOINFO_TCP_MAX) < 0)
 		return -EBADMSG;
 	if (tb[CTA_PROTOINFO_TCP_STATE]) {
-		f->tcp.state = mnl_attr_get_u8(tb[CTA_PROTOINFO_TCP_STATE]);
+		f->tcp.state = attr_u8(tb[CTA_PROTOINFO_TCP_STATE]);
 		ctf_flow_set(f, CTF_FLOW_A_TCP_STATE);
 	}
 	for (d = 0; d < 2; d++) {
@@ -236,11 +298,11 @@ static int parse_tcp(const struct nlattr *nest, struct ctf_flow *f)
 		const struct nlattr *fa = tb[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL + d];
 
 		if (ws) {
-			f->tcp.wscale[d] = mnl_attr_get_u8(ws);
+			f->tcp.wscale[d] = attr_u8(ws);
 			ctf_flow_set(f, CTF_FLOW_A_TCP_WSCALE_ORIG + d);
 		}
 		if (fa) {
-			fl = mnl_attr_get_payload(fa);
+			fl = attr_data(fa);
 			f->tcp.flags[d] = fl[0];
 			f->tcp.mask[d] = fl[1];
 			ctf_flow_set(f, CTF_FLOW_A_TCP_FLAGS_ORIG + d);
@@ -263,13 +325,13 @@ static int parse_sctp(const struct nlattr *nest, struct ctf_flow *f)
 	if (parse_nest(nest, tb, sctp_types, CTA_PROTOINFO_SCTP_MAX) < 0)
 		return -EBADMSG;
 	if (tb[CTA_PROTOINFO_SCTP_STATE]) {
-		f->sctp.state = mnl_attr_get_u8(tb[CTA_PROTOINFO_SCTP_STATE]);
+		f->sctp.state = attr_u8(tb[CTA_PROTOINFO_SCTP_STATE]);
 		ctf_flow_set(f, CTF_FLOW_A_SCTP_STATE);
 	}
 	for (d = 0; d < 2; d++) {
 		if (!tb[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL + d])
 			continue;
-		f->sctp.vtag[d] = ntohl(mnl_attr_get_u32(tb[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL + d]));
+		f->sctp.vtag[d] = ntohl(attr_u32(tb[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL + d]));
 		ctf_flow_set(f, CTF_FLOW_A_SCTP_VTAG_ORIG + d);
 	}
 	return 0;
@@ -288,15 +350,15 @@ static int parse_dccp(const struct nlattr *nest, struct ctf_flow *f)
 	if (parse_nest(nest, tb, dccp_types, CTA_PROTOINFO_DCCP_MAX) < 0)
 		return -EBADMSG;
 	if (tb[CTA_PROTOINFO_DCCP_STATE]) {
-		f->dccp.state = mnl_attr_get_u8(tb[CTA_PROTOINFO_DCCP_STATE]);
+		f->dccp.state = attr_u8(tb[CTA_PROTOINFO_DCCP_STATE]);
 		ctf_flow_set(f, CTF_FLOW_A_DCCP_STATE);
 	}
 	if (tb[CTA_PROTOINFO_DCCP_ROLE]) {
-		f->dccp.role = mnl_attr_get_u8(tb[CTA_PROTOINFO_DCCP_ROLE]);
+		f->dccp.role = attr_u8(tb[CTA_PROTOINFO_DCCP_ROLE]);
 		ctf_flow_set(f, CTF_FLOW_A_DCCP_ROLE);
 	}
 	if (tb[CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ]) {
-		f->dccp.handshake_seq = be64toh(mnl_attr_get_u64(tb[CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ]));
+		f->dccp.handshake_seq = be64toh(attr_u64(tb[CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ]));
 		ctf_flow_set(f, CTF_FLOW_A_DCCP_HANDSHAKE_SEQ);
 	}
 	return 0;
@@ -337,13 +399,13 @@ static int parse_counters(const struct nlattr *nest, struct ctf_counters *c)
 	if (parse_nest(nest, tb, counters_types, CTA_COUNTERS_MAX) < 0)
 		return -EBADMSG;
 	if (tb[CTA_COUNTERS_PACKETS])
-		c->packets = be64toh(mnl_attr_get_u64(tb[CTA_COUNTERS_PACKETS]));
+		c->packets = be64toh(attr_u64(tb[CTA_COUNTERS_PACKETS]));
 	else if (tb[CTA_COUNTERS32_PACKETS])
-		c->packets = ntohl(mnl_attr_get_u32(tb[CTA_COUNTERS32_PACKETS]));
+		c->packets = ntohl(attr_u32(tb[CTA_COUNTERS32_PACKETS]));
 	if (tb[CTA_COUNTERS_BYTES])
-		c->bytes = be64toh(mnl_attr_get_u64(tb[CTA_COUNTERS_BYTES]));
+		c->bytes = be64toh(attr_u64(tb[CTA_COUNTERS_BYTES]));
 	else if (tb[CTA_COUNTERS32_BYTES])
-		c->bytes = ntohl(mnl_attr_get_u32(tb[CTA_COUNTERS32_BYTES]));
+		c->bytes = ntohl(attr_u32(tb[CTA_COUNTERS32_BYTES]));
 	return 0;
 }
 
@@ -360,11 +422,11 @@ static int parse_seqadj(const struct nlattr *nest, struct ctf_seqadj *s)
 	if (parse_nest(nest, tb, seqadj_types, CTA_SEQADJ_MAX) < 0)
 		return -EBADMSG;
 	if (tb[CTA_SEQADJ_CORRECTION_POS])
-		s->correction_pos = ntohl(mnl_attr_get_u32(tb[CTA_SEQADJ_CORRECTION_POS]));
+		s->correction_pos = ntohl(attr_u32(tb[CTA_SEQADJ_CORRECTION_POS]));
 	if (tb[CTA_SEQADJ_OFFSET_BEFORE])
-		s->offset_before = ntohl(mnl_attr_get_u32(tb[CTA_SEQADJ_OFFSET_BEFORE]));
+		s->offset_before = ntohl(attr_u32(tb[CTA_SEQADJ_OFFSET_BEFORE]));
 	if (tb[CTA_SEQADJ_OFFSET_AFTER])
-		s->offset_after = ntohl(mnl_attr_get_u32(tb[CTA_SEQADJ_OFFSET_AFTER]));
+		s->offset_after = ntohl(attr_u32(tb[CTA_SEQADJ_OFFSET_AFTER]));
 	return 0;
 }
 
@@ -380,11 +442,11 @@ static int parse_timestamp(const struct nlattr *nest, struct ctf_flow *f)
 	if (parse_nest(nest, tb, tstamp_types, CTA_TIMESTAMP_MAX) < 0)
 		return -EBADMSG;
 	if (tb[CTA_TIMESTAMP_START]) {
-		f->ts_start = be64toh(mnl_attr_get_u64(tb[CTA_TIMESTAMP_START]));
+		f->ts_start = be64toh(attr_u64(tb[CTA_TIMESTAMP_START]));
 		ctf_flow_set(f, CTF_FLOW_A_TS_START);
 	}
 	if (tb[CTA_TIMESTAMP_STOP]) {
-		f->ts_stop = be64toh(mnl_attr_get_u64(tb[CTA_TIMESTAMP_STOP]));
+		f->ts_stop = be64toh(attr_u64(tb[CTA_TIMESTAMP_STOP]));
 		ctf_flow_set(f, CTF_FLOW_A_TS_STOP);
 	}
 	return 0;
@@ -403,11 +465,11 @@ static int parse_synproxy(const struct nlattr *nest, struct ctf_flow *f)
 	if (parse_nest(nest, tb, synproxy_types, CTA_SYNPROXY_MAX) < 0)
 		return -EBADMSG;
 	if (tb[CTA_SYNPROXY_ISN])
-		f->synproxy.isn = ntohl(mnl_attr_get_u32(tb[CTA_SYNPROXY_ISN]));
+		f->synproxy.isn = ntohl(attr_u32(tb[CTA_SYNPROXY_ISN]));
 	if (tb[CTA_SYNPROXY_ITS])
-		f->synproxy.its = ntohl(mnl_attr_get_u32(tb[CTA_SYNPROXY_ITS]));
+		f->synproxy.its = ntohl(attr_u32(tb[CTA_SYNPROXY_ITS]));
 	if (tb[CTA_SYNPROXY_TSOFF])
-		f->synproxy.tsoff = ntohl(mnl_attr_get_u32(tb[CTA_SYNPROXY_TSOFF]));
+		f->synproxy.tsoff = ntohl(attr_u32(tb[CTA_SYNPROXY_TSOFF]));
 	ctf_flow_set(f, CTF_FLOW_A_SYNPROXY);
 	return 0;
 }
@@ -423,10 +485,10 @@ static int parse_name(const struct nlattr *nest, char *dst, size_t len)
 		return -EBADMSG;
 	if (!tb[1])
 		return 0;
-	n = strnlen(mnl_attr_get_str(tb[1]), mnl_attr_get_payload_len(tb[1]));
+	n = strnlen((const char *)attr_data(tb[1]), attr_len(tb[1]));
 	if (n >= len)
 		n = len - 1;
-	memcpy(dst, mnl_attr_get_str(tb[1]), n);
+	memcpy(dst, (const char *)attr_data(tb[1]), n);
 	dst[n] = '\0';
 	return 1;
 }
@@ -483,7 +545,7 @@ static void parse_u32s(const struct nlattr **tb, struct ctf_flow *f)
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		if (!tb[map[i].attr])
 			continue;
-		*(uint32_t *)((char *)f + map[i].off) = ntohl(mnl_attr_get_u32(tb[map[i].attr]));
+		*(uint32_t *)((char *)f + map[i].off) = ntohl(attr_u32(tb[map[i].attr]));
 		ctf_flow_set(f, map[i].flag);
 	}
 }
@@ -493,14 +555,14 @@ static void parse_labels(const struct nlattr **tb, struct ctf_flow *f)
 	size_t n;
 
 	if (tb[CTA_LABELS]) {
-		n = mnl_attr_get_payload_len(tb[CTA_LABELS]);
+		n = attr_len(tb[CTA_LABELS]);
 		f->labels_len = n > CTF_LABELS_LEN ? CTF_LABELS_LEN : (uint8_t)n;
-		memcpy(f->labels, mnl_attr_get_payload(tb[CTA_LABELS]), f->labels_len);
+		memcpy(f->labels, attr_data(tb[CTA_LABELS]), f->labels_len);
 		ctf_flow_set(f, CTF_FLOW_A_LABELS);
 	}
 	if (tb[CTA_LABELS_MASK]) {
-		n = mnl_attr_get_payload_len(tb[CTA_LABELS_MASK]);
-		memcpy(f->labels_mask, mnl_attr_get_payload(tb[CTA_LABELS_MASK]),
+		n = attr_len(tb[CTA_LABELS_MASK]);
+		memcpy(f->labels_mask, attr_data(tb[CTA_LABELS_MASK]),
 		       n > CTF_LABELS_LEN ? CTF_LABELS_LEN : n);
 		ctf_flow_set(f, CTF_FLOW_A_LABELS_MASK);
 	}
@@ -580,11 +642,11 @@ int ctf_flow_parse(const struct nlmsghdr *nlh, struct ctf_flow *ret_flow)
 		return -EBADMSG;
 	parse_u32s(tb, f);
 	if (tb[CTA_ZONE]) {
-		f->zone = ntohs(mnl_attr_get_u16(tb[CTA_ZONE]));
+		f->zone = ntohs(attr_u16(tb[CTA_ZONE]));
 		ctf_flow_set(f, CTF_FLOW_A_ZONE);
 	}
 	if (tb[CTA_TIMESTAMP_EVENT_]) {
-		f->ts_event = be64toh(mnl_attr_get_u64(tb[CTA_TIMESTAMP_EVENT_]));
+		f->ts_event = be64toh(attr_u64(tb[CTA_TIMESTAMP_EVENT_]));
 		ctf_flow_set(f, CTF_FLOW_A_TS_EVENT);
 	}
 	parse_labels(tb, f);
@@ -964,7 +1026,7 @@ int ctf_ct_parse_cpu_stats(const struct nlmsghdr *nlh, struct ctf_ct_cpu_stats *
 		if (!tb[i])
 			continue;
 		s.present |= 1U << (i - CTA_STATS_SEARCHED);
-		s.value[i - CTA_STATS_SEARCHED] = ntohl(mnl_attr_get_u32(tb[i]));
+		s.value[i - CTA_STATS_SEARCHED] = ntohl(attr_u32(tb[i]));
 	}
 	*ret_stats = s;
 	return 0;
@@ -985,9 +1047,9 @@ int ctf_ct_parse_global_stats(const struct nlmsghdr *nlh, uint32_t *ret_entries,
 		return -EBADMSG;
 	if (!tb[CTA_STATS_GLOBAL_ENTRIES])
 		return -EBADMSG;
-	*ret_entries = ntohl(mnl_attr_get_u32(tb[CTA_STATS_GLOBAL_ENTRIES]));
+	*ret_entries = ntohl(attr_u32(tb[CTA_STATS_GLOBAL_ENTRIES]));
 	*ret_max = tb[CTA_STATS_GLOBAL_MAX_ENTRIES] ?
-			   ntohl(mnl_attr_get_u32(tb[CTA_STATS_GLOBAL_MAX_ENTRIES])) :
+			   ntohl(attr_u32(tb[CTA_STATS_GLOBAL_MAX_ENTRIES])) :
 			   0;
 	return 0;
 }

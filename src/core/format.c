@@ -38,9 +38,50 @@ static void put_slow(struct out *o, const char *s, size_t n)
 	o->over += n - room;
 }
 
-static inline void put(struct out *o, const char *s, size_t n)
+/*
+ * Most pieces are a few bytes long: copy them with at most two overlapping
+ * word moves instead of a call to memcpy().
+ */
+static inline __attribute__((always_inline)) void copy_small(char *d, const char *s, size_t n)
+{
+	if (n >= 8) {
+		uint64_t a, b;
+
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &b, 8);
+	} else if (n >= 4) {
+		uint32_t a, b;
+
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		memcpy(d, &a, 4);
+		memcpy(d + n - 4, &b, 4);
+	} else if (n) {
+		d[0] = s[0];
+		d[n / 2] = s[n / 2];
+		d[n - 1] = s[n - 1];
+	}
+}
+
+static inline __attribute__((always_inline)) void put(struct out *o, const char *s, size_t n)
 {
 	if (__builtin_expect(n <= (size_t)(o->end - o->p), 1)) {
+		if (n <= 16)
+			copy_small(o->p, s, n);
+		else
+			memcpy(o->p, s, n);
+		o->p += n;
+	} else {
+		put_slow(o, s, n);
+	}
+}
+
+/* put() for the rare paths (temporary buffers when the output is nearly full). */
+static void __attribute__((noinline)) put_mem(struct out *o, const char *s, size_t n)
+{
+	if (n <= (size_t)(o->end - o->p)) {
 		memcpy(o->p, s, n);
 		o->p += n;
 	} else {
@@ -48,17 +89,27 @@ static inline void put(struct out *o, const char *s, size_t n)
 	}
 }
 
+/* Room for @n bytes at o->p: write there directly, else go through put_mem(). */
+static inline bool room(const struct out *o, size_t n)
+{
+	return (size_t)(o->end - o->p) >= n;
+}
+
 /* Literals only: the "" makes anything else a compile error. */
 #define PUT(o, lit) put((o), "" lit "", sizeof(lit) - 1)
 
-static void put_str(struct out *o, const char *s)
+/* Inline, so strlen() of a literal (or of either side of a ?:) folds to a constant. */
+static inline __attribute__((always_inline)) void put_str(struct out *o, const char *s)
 {
 	put(o, s, strlen(s));
 }
 
-static void put_char(struct out *o, char c)
+static inline void put_char(struct out *o, char c)
 {
-	put(o, &c, 1);
+	if (__builtin_expect(o->p < o->end, 1))
+		*o->p++ = c;
+	else
+		o->over++;
 }
 
 /* Take back the last byte appended (1.4.7 trims a trailing blank or comma this way). */
@@ -112,18 +163,41 @@ static char *u32_to(char *end, uint32_t v)
 	return end;
 }
 
+static unsigned int digits_u64(uint64_t v)
+{
+	unsigned int n = 1;
+
+	while (v >= 10000) {
+		v /= 10000;
+		n += 4;
+	}
+	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
 static void put_u64(struct out *o, uint64_t v)
 {
-	char b[20], *s = u64_to(b + sizeof(b), v);
+	char b[20], *s;
 
-	put(o, s, (size_t)(b + sizeof(b) - s));
+	if (room(o, 20)) {
+		o->p += digits_u64(v);
+		u64_to(o->p, v);
+		return;
+	}
+	s = u64_to(b + sizeof(b), v);
+	put_mem(o, s, (size_t)(b + sizeof(b) - s));
 }
 
 static void put_u32(struct out *o, uint32_t v)
 {
-	char b[10], *s = u32_to(b + sizeof(b), v);
+	char b[10], *s;
 
-	put(o, s, (size_t)(b + sizeof(b) - s));
+	if (room(o, 10)) {
+		o->p += digits_u64(v);
+		u32_to(o->p, v);
+		return;
+	}
+	s = u32_to(b + sizeof(b), v);
+	put_mem(o, s, (size_t)(b + sizeof(b) - s));
 }
 
 /* printf's "%.<min>lld": at least @min digits, zero-padded, with the sign in front. */
@@ -156,7 +230,10 @@ static void put_hex(struct out *o, unsigned int v)
 {
 	char b[8];
 
-	put(o, b, (size_t)(hex_to(b, v) - b));
+	if (room(o, 8))
+		o->p = hex_to(o->p, v);
+	else
+		put_mem(o, b, (size_t)(hex_to(b, v) - b));
 }
 
 static char *ip4_to(char *p, const uint8_t *a)
@@ -234,10 +311,14 @@ static void put_addr(struct out *o, uint8_t l3, const union ctf_addr *a)
 {
 	char b[64];
 
-	if (l3 == AF_INET)
-		put(o, b, (size_t)(ip4_to(b, a->raw) - b));
+	if (l3 == AF_INET && room(o, 16))
+		o->p = ip4_to(o->p, a->raw);
+	else if (l3 == AF_INET6 && room(o, 46))
+		o->p = ip6_to(o->p, a->raw);
+	else if (l3 == AF_INET)
+		put_mem(o, b, (size_t)(ip4_to(b, a->raw) - b));
 	else if (l3 == AF_INET6)
-		put(o, b, (size_t)(ip6_to(b, a->raw) - b));
+		put_mem(o, b, (size_t)(ip6_to(b, a->raw) - b));
 }
 
 /* Name tables exactly as the 1.4.7 binaries print them. */
@@ -314,6 +395,10 @@ static void put_label_names(struct out *o, const struct ctf_flow *f,
 	const char *name;
 
 	for (bit = 0; bit < bits; bit++) {
+		if (!f->labels[bit / 8]) {
+			bit |= 7;
+			continue;
+		}
 		if (!label_bit(f, bit))
 			continue;
 		name = ctf_labelmap_name(map, bit);
@@ -1099,6 +1184,14 @@ static void put_json_str(struct out *o, const char *str)
 	put_char(o, '"');
 }
 
+/* A string known to need no escaping: our own names, and label names (libnetfilter_conntrack's [A-Za-z0-9 -]). */
+static void put_json_plain(struct out *o, const char *s)
+{
+	put_char(o, '"');
+	put_str(o, s);
+	put_char(o, '"');
+}
+
 /* ,"key":N */
 static void put_json_u64(struct out *o, const char *key, uint64_t v)
 {
@@ -1153,7 +1246,7 @@ static void put_json_state(struct out *o, const char *const *names, size_t n, ui
 {
 	PUT(o, ",\"state\":");
 	if (state < n) {
-		put_json_str(o, names[state]);
+		put_json_plain(o, names[state]);
 	} else {
 		put_char(o, '"');
 		put_u32(o, state);
@@ -1178,7 +1271,7 @@ static void put_json_status(struct out *o, uint32_t status)
 			continue;
 		if (!first)
 			put_char(o, ',');
-		put_json_str(o, names[i]);
+		put_json_plain(o, names[i]);
 		first = false;
 	}
 	put_char(o, ']');
@@ -1222,6 +1315,10 @@ static void put_json_labels(struct out *o, const struct ctf_flow *f, const struc
 
 	PUT(o, ",\"labels\":[");
 	for (bit = 0; bit < bits; bit++) {
+		if (!f->labels[bit / 8]) {
+			bit |= 7;
+			continue;
+		}
 		if (!label_bit(f, bit))
 			continue;
 		if (!first)
@@ -1229,7 +1326,7 @@ static void put_json_labels(struct out *o, const struct ctf_flow *f, const struc
 		first = false;
 		name = ctf_labelmap_name(fmt->labelmap, bit);
 		if (name && *name)
-			put_json_str(o, name);
+			put_json_plain(o, name);
 		else
 			put_u32(o, bit);
 	}
@@ -1269,10 +1366,10 @@ static void put_json_head(struct out *o, const struct ctf_flow *f, const struct 
 		put_char(o, ',');
 	}
 	PUT(o, "\"family\":");
-	put_json_str(o, ctf_l3proto_name(l3));
+	put_json_plain(o, ctf_l3proto_name(l3));
 	put_json_u64(o, ",\"l3num\":", l3);
 	PUT(o, ",\"proto\":");
-	put_json_str(o, ctf_l4proto_name(f->orig.l4proto));
+	put_json_plain(o, ctf_l4proto_name(f->orig.l4proto));
 	put_json_u64(o, ",\"protonum\":", f->orig.l4proto);
 }
 
