@@ -10,7 +10,7 @@ PACKAGES=(
 	libmnl-dev libnetfilter-conntrack-dev liburing-dev
 	protobuf-c-compiler libprotobuf-c-dev libmicrohttpd-dev librdkafka-dev
 	# tests
-	libcmocka-dev python3 clang llvm libclang-rt-14-dev
+	libcmocka-dev python3 clang llvm libclang-rt-14-dev protobuf-compiler prometheus
 	iproute2 nftables iptables procps
 	# the reference tools we are tested against
 	conntrack conntrackd nfct
