@@ -13,7 +13,7 @@
 #include <ctflow/ct.h>
 
 #define CTF_CONF_DEFAULT_PATH "/etc/conntrackd/conntrackd.conf"
-#define CTF_PROM_DEFAULT_PORT 9466 /* see README: free in Prometheus' port list */
+#define CTF_PROM_DEFAULT_PORT 19466 /* 9466 is taken in Prometheus port allocations: see README */
 
 /* An address for Filter { Address ... }: network and prefix length. */
 struct ctf_conf_net {
