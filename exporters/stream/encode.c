@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* struct ctf_record <-> ctflow.FlowRecord (protobuf-c), and the varint length framing. */
+#include <assert.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -182,21 +183,41 @@ static size_t put_varint(uint8_t *p, uint64_t v)
 	return n;
 }
 
+/*
+ * Every field at its largest (all varints 10 bytes, IPv6, labels, both names
+ * CTF_STREAM_STR_MAX long) packs to 879 bytes (test_stream_codec_largest),
+ * so a message always fits CTF_STREAM_RECORD_MAX with a two-byte prefix.
+ */
+#define MSG_BOUND (CTF_STREAM_RECORD_MAX - 2)
+
 int ctf_stream_encode(const struct ctf_record *rec, const struct ctf_stream_meta *meta, void *buf,
 		      size_t len)
 {
 	FlowRecord m = CTFLOW__FLOW_RECORD__INIT;
 	char tmp_host[CTF_STREAM_STR_MAX + 1], tmp_ns[CTF_STREAM_STR_MAX + 1];
-	uint8_t prefix[VARINT_MAX];
+	uint8_t prefix[VARINT_MAX], *p = buf;
 	size_t size, plen;
 
 	fill(&m, rec, meta, tmp_host, tmp_ns);
+	if (len >= CTF_STREAM_RECORD_MAX) {
+		/* One pass: pack behind room for a two-byte prefix, then close the gap. */
+		size = protobuf_c_message_pack(&m.base, p + 2);
+		assert(size <= MSG_BOUND);
+		if (size < 0x80) {
+			memmove(p + 1, p + 2, size);
+			p[0] = (uint8_t)size;
+			return (int)size + 1;
+		}
+		p[0] = (uint8_t)(size | 0x80);
+		p[1] = (uint8_t)(size >> 7);
+		return (int)size + 2;
+	}
 	size = protobuf_c_message_get_packed_size(&m.base);
 	plen = put_varint(prefix, size);
 	if (plen + size > len)
 		return -EMSGSIZE;
-	memcpy(buf, prefix, plen);
-	(void)protobuf_c_message_pack(&m.base, (uint8_t *)buf + plen);
+	memcpy(p, prefix, plen);
+	(void)protobuf_c_message_pack(&m.base, p + plen);
 	return (int)(plen + size);
 }
 

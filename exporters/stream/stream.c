@@ -64,6 +64,7 @@ struct ctf_stream {
 	struct chunk *fifo; /* queued or in flight to the current file, by offset */
 	struct chunk **fifo_tail;
 	unsigned int unsubmitted;
+	uint64_t queued;    /* chunks ever queued: bounds a drain pass */
 	int fd;		    /* -1 while the file could not be opened */
 	uint64_t file_off;  /* bytes handed to the writer for this file */
 	uint64_t opened_ns; /* monotonic */
@@ -206,6 +207,7 @@ static void queue(struct ctf_stream *s, struct chunk *c)
 	/* Cannot fail: every chunk is at most one write and the writer has NCHUNKS slots. */
 	(void)ctf_uring_queue(s->w, &c->wb);
 	s->unsubmitted++;
+	s->queued++;
 }
 
 /* Hand the chunk being filled to the writer (lost when there is no file). */
@@ -276,8 +278,11 @@ static void recover(struct ctf_stream *s)
 	wait_all(s);
 	if (!s->damaged)
 		return;
+	/* commit() stops at the first failure, so it is the head once all writes are in. */
+	if (!s->fifo || !s->fifo->finished || !s->fifo->wb.error)
+		return; /* waiting failed (set_error has it): try again later */
 	s->damaged = false;
-	failed = fifo_pop(s); /* commit() stops at the first failure: it is the head */
+	failed = fifo_pop(s);
 	s->file_off = failed->wb.offset;
 	lose(s, failed);
 	if (ftruncate(s->fd, (off_t)s->file_off) < 0) {
@@ -300,13 +305,19 @@ static void recover(struct ctf_stream *s)
 	submit(s);
 }
 
-/* Every write finished and every failure recovered (each recovery loses a chunk: bounded). */
+/*
+ * Every write finished and every failure recovered. Each recovery loses a
+ * chunk, so NCHUNKS rounds always do; the bound only matters if waiting
+ * itself keeps failing.
+ */
 static void settle(struct ctf_stream *s)
 {
-	do {
+	for (int i = 0; i <= NCHUNKS; i++) {
 		recover(s);
 		wait_all(s);
-	} while (s->damaged);
+		if (!s->damaged)
+			return;
+	}
 }
 
 static void open_file(struct ctf_stream *s)
@@ -416,8 +427,8 @@ static void check_drops(struct ctf_stream *s, size_t i)
 /* One pass over the rings, round robin; returns the records popped. */
 static size_t drain(struct ctf_stream *s)
 {
+	uint64_t queued_before = s->queued;
 	size_t total = 0, got;
-	unsigned int chunks_before = s->unsubmitted;
 
 	do {
 		got = 0;
@@ -431,7 +442,7 @@ static size_t drain(struct ctf_stream *s)
 			got += n;
 		}
 		total += got;
-	} while (got && s->unsubmitted - chunks_before < PASS_CHUNKS && s->fd >= 0);
+	} while (got && s->queued - queued_before < PASS_CHUNKS && s->fd >= 0);
 	submit(s);
 	return total;
 }

@@ -332,6 +332,42 @@ static void test_stream_codec_prefix(void **state)
 	assert_int_equal(d.hostname[0], 'h');
 }
 
+/* Every field at its largest still fits CTF_STREAM_RECORD_MAX; both encoder paths agree. */
+static void test_stream_codec_largest(void **state)
+{
+	char name[400];
+	struct ctf_stream_meta meta = { .hostname = name, .netns = name, .gap_source = 3 };
+	uint8_t big[CTF_STREAM_RECORD_MAX], exact[CTF_STREAM_RECORD_MAX];
+	struct ctf_stream_decoded d;
+	struct ctf_record r;
+	size_t hdr = 0;
+	int n;
+
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	memset(&r, 0xff, sizeof(r));
+	r.family = AF_INET6;
+	r.l4proto = IPPROTO_TCP;
+	r.reason = CTF_REASON_START;
+	r.state = 3;
+	meta.sampler_family = AF_INET6;
+	memset(meta.sampler_addr.raw, 0xff, 16);
+	n = ctf_stream_encode(&r, &meta, big, sizeof(big));
+	assert_true(n > 800 && n <= CTF_STREAM_RECORD_MAX);
+	assert_int_equal(ctf_stream_frame(big, (size_t)n, &hdr, NULL), n);
+	assert_int_equal(ctf_stream_decode(big + hdr, (size_t)n - hdr, &d), 0);
+	assert_int_equal(d.rec.total[1].bytes, UINT64_MAX);
+	assert_int_equal(d.rec.seq, UINT64_MAX);
+	/* The one-pass path (room for the largest record) and the exact-size path agree. */
+	assert_int_equal(ctf_stream_encode(&r, &meta, exact, (size_t)n), n);
+	assert_memory_equal(big, exact, (size_t)n);
+	icmp4(&r);
+	n = ctf_stream_encode(&r, NULL, big, sizeof(big));
+	assert_true(n < 128);
+	assert_int_equal(ctf_stream_encode(&r, NULL, exact, (size_t)n), n);
+	assert_memory_equal(big, exact, (size_t)n);
+}
+
 static void test_stream_frame_errors(void **state)
 {
 	static const struct {
@@ -998,6 +1034,7 @@ int main(void)
 		cmocka_unit_test(test_stream_codec_roundtrip),
 		cmocka_unit_test(test_stream_codec_minimal),
 		cmocka_unit_test(test_stream_codec_prefix),
+		cmocka_unit_test(test_stream_codec_largest),
 		cmocka_unit_test(test_stream_frame_errors),
 		cmocka_unit_test(test_stream_decode_errors),
 		cmocka_unit_test(test_stream_format),
