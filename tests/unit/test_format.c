@@ -833,6 +833,33 @@ static void test_format_save_unsupported(void **state)
 	assert_int_equal(ctf_fmt_save_l3proto(&f), 0);
 }
 
+/* CTF_FMT_F_NO_TIMEOUT (conntrackd's cache dumps) drops the timeout in every style. */
+static void test_format_no_timeout(void **state)
+{
+	static const struct {
+		enum ctf_fmt_style style;
+		const char *with, *without;
+	} cases[] = {
+		{ CTF_FMT_DEFAULT, "tcp      6 99 ESTABLISHED ", "tcp      6 ESTABLISHED " },
+		{ CTF_FMT_XML, "<state>ESTABLISHED</state><timeout>99</timeout><mark>",
+		  "<state>ESTABLISHED</state><mark>" },
+		{ CTF_FMT_SAVE, "-A -t 99 -u SEEN_REPLY,ASSURED -s ", "-A -u SEEN_REPLY,ASSURED -s " },
+		{ CTF_FMT_JSON, "\"state\":\"ESTABLISHED\",\"timeout\":99,\"status\"",
+		  "\"state\":\"ESTABLISHED\",\"status\"" },
+	};
+	struct ctf_flow f = tcp_flow();
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ctf_fmt fmt = { .style = cases[i].style };
+
+		assert_non_null(strstr(fmt_line(&f, &fmt), cases[i].with));
+		fmt.flags = CTF_FMT_F_NO_TIMEOUT;
+		assert_non_null(strstr(fmt_line(&f, &fmt), cases[i].without));
+		assert_null(strstr(fmt_line(&f, &fmt), "99"));
+	}
+}
+
 static void test_format_header_footer(void **state)
 {
 	struct ctf_fmt xml = { .style = CTF_FMT_XML }, text = { 0 };
@@ -868,6 +895,7 @@ int main(void)
 		cmocka_unit_test(test_format_event_timestamp),
 		cmocka_unit_test(test_format_noorig),
 		cmocka_unit_test(test_format_save_unsupported),
+		cmocka_unit_test(test_format_no_timeout),
 		cmocka_unit_test(test_format_header_footer),
 	};
 
