@@ -24,6 +24,28 @@ struct ctf_nl_batch;
 #define CTF_NL_RECV_SIZE (64U << 10)
 
 /*
+ * ctf_nl_msg_ok, ctf_nl_msg_next - walk the messages of one datagram with
+ * @left bytes remaining. Unlike libmnl's mnl_nlmsg_ok(), which compares the
+ * length as a signed int (a hostile nlmsg_len >= 2^31 passes it and
+ * mnl_nlmsg_next() then never advances), every length is unsigned and
+ * bounded by what is left.
+ */
+static inline bool ctf_nl_msg_ok(const struct nlmsghdr *nlh, size_t left)
+{
+	return left >= sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) && nlh->nlmsg_len <= left;
+}
+
+static inline const struct nlmsghdr *ctf_nl_msg_next(const struct nlmsghdr *nlh, size_t *left)
+{
+	size_t step = NLMSG_ALIGN(nlh->nlmsg_len);
+
+	if (step > *left)
+		step = *left; /* the last message of a datagram need not be padded */
+	*left -= step;
+	return (const struct nlmsghdr *)((const char *)nlh + step);
+}
+
+/*
  * A message callback: return 1 (MNL_CB_OK) to go on, 0 (MNL_CB_STOP) to stop
  * early with success, or a negative errno to abort with that error.
  */

@@ -172,15 +172,14 @@ static void handle_batch(struct coll_reader *rd, unsigned int n)
 	ctr_add(&rd->prod.ctr.batches, 1);
 	for (i = 0; i < n; i++) {
 		const struct nlmsghdr *nlh;
-		size_t len;
-		int left;
+		size_t len, left;
 
 		nlh = ctf_nl_rxq_get(rd->rxq, i, &len);
 		if (!nlh) {
 			ctr_add(&rd->prod.ctr.truncated, 1);
 			continue;
 		}
-		for (left = (int)len; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
+		for (left = len; ctf_nl_msg_ok(nlh, left); nlh = ctf_nl_msg_next(nlh, &left))
 			handle_msg(rd, nlh);
 		if (left != 0)
 			ctr_add(&rd->prod.ctr.malformed, 1);

@@ -167,10 +167,10 @@ static int walk(const void *buf, size_t len, uint32_t seq, ctf_nl_msg_cb cb, voi
 		struct walk_state *st)
 {
 	const struct nlmsghdr *nlh = buf;
-	int left = (int)len;
+	size_t left = len;
 	int r;
 
-	while (mnl_nlmsg_ok(nlh, left)) {
+	while (ctf_nl_msg_ok(nlh, left)) {
 		if (seq && nlh->nlmsg_seq != seq)
 			goto next; /* a late reply to an earlier request */
 		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
@@ -196,7 +196,7 @@ static int walk(const void *buf, size_t len, uint32_t seq, ctf_nl_msg_cb cb, voi
 			break;
 		}
 next:
-		nlh = mnl_nlmsg_next(nlh, &left);
+		nlh = ctf_nl_msg_next(nlh, &left);
 	}
 	if (left != 0) {
 		st->end = true;
@@ -467,10 +467,10 @@ static int batch_walk(const void *buf, size_t len, ctf_nl_msg_cb data_cb, ctf_nl
 		      void *data, unsigned int *pending, int *ret)
 {
 	const struct nlmsghdr *nlh = buf;
-	int left = (int)len;
+	size_t left = len;
 	int r;
 
-	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+	for (; ctf_nl_msg_ok(nlh, left); nlh = ctf_nl_msg_next(nlh, &left)) {
 		if (nlh->nlmsg_type == NLMSG_ERROR) {
 			(*pending)--;
 			if (ack_cb && *ret == 0) {

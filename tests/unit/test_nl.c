@@ -145,6 +145,34 @@ static void test_nl_walk_rejects_truncated(void **state)
 	assert_int_equal(n, 0);
 }
 
+static void test_nl_walk_rejects_huge_length(void **state)
+{
+	struct nlmsghdr *nlh;
+	size_t len;
+	int n = 0;
+
+	/* libmnl's signed compare lets 2^31 through and then never advances. */
+	len = put_msg(0, 0x100, 0, 1, 4);
+	nlh = (struct nlmsghdr *)buf;
+	nlh->nlmsg_len = 0x80000000U;
+	assert_int_equal(ctf_nl_walk(buf, len, 1, count_cb, &n, NULL), -EBADMSG);
+	nlh->nlmsg_len = 0xffffffffU;
+	assert_int_equal(ctf_nl_walk(buf, len, 1, count_cb, &n, NULL), -EBADMSG);
+	assert_int_equal(n, 0);
+}
+
+static void test_nl_walk_unpadded_last_message(void **state)
+{
+	size_t len;
+	int n = 0;
+
+	/* A 21-byte message: its aligned length runs past the datagram. */
+	len = put_msg(0, 0x100, 0, 1, 8);
+	((struct nlmsghdr *)buf)->nlmsg_len = 21;
+	assert_int_equal(ctf_nl_walk(buf, len - 3, 1, count_cb, &n, NULL), 1);
+	assert_int_equal(n, 1);
+}
+
 static void test_nl_walk_error_too_short(void **state)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -208,6 +236,8 @@ int main(void)
 		cmocka_unit_test(test_nl_walk_callback_stop_and_error),
 		cmocka_unit_test(test_nl_walk_reports_dump_intr),
 		cmocka_unit_test(test_nl_walk_rejects_truncated),
+		cmocka_unit_test(test_nl_walk_rejects_huge_length),
+		cmocka_unit_test(test_nl_walk_unpadded_last_message),
 		cmocka_unit_test(test_nl_walk_error_too_short),
 		cmocka_unit_test(test_nl_batch_asks_for_flush_at_max),
 		cmocka_unit_test(test_nl_batch_asks_for_flush_when_buffer_full),
