@@ -118,11 +118,7 @@ static int load_conf(const struct opts *o, struct ctf_conf **ret_conf)
 		path = CTF_CONF_DEFAULT_PATH;
 	r = ctf_conf_load(ret_conf, path, &err);
 	if (r == -EBADMSG) {
-#ifdef CTF_HAVE_CONF
 		ctf_conf_strerror(&err, msg, sizeof(msg));
-#else
-		snprintf(msg, sizeof(msg), "%s:%u: %s", err.file, err.line, err.message);
-#endif
 		fprintf(stderr, "[ERROR] %s\n", msg);
 		return r;
 	}
