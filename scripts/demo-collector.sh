@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 SECS=${SECS:-8}
 NS=ctf_demo_coll
-PORT=9466
+PORT=19466
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "demo-collector: run as root (it creates a network namespace)" >&2

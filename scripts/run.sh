@@ -1,41 +1,28 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Install what is missing, build, and start ctflow's main job on its embedded
-# defaults, in a private demo network namespace with generated traffic, so
-# nothing on the host is touched. Until the collector lands, the main job is
-# `conntrack` listing the demo namespace's table every few seconds.
-#   scripts/run.sh            run until Ctrl-C
-#   scripts/run.sh --once     one listing, then exit
+# Install what is missing, build, and start ctflow's main job: the flow
+# collector (conntrackd) on its embedded defaults, in the foreground.
+#   records:  /var/lib/ctflow/flows.pb  (read them with build/bin/ctflow-records)
+#   metrics:  http://127.0.0.1:19466/metrics
+# The collector only reads the kernel's conntrack table; it changes nothing.
+#   scripts/run.sh           run until Ctrl-C (SIGTERM/SIGINT flush the records)
+#   scripts/run.sh --demo    instead, a self-contained demo in a private network
+#                            namespace with generated traffic (touches nothing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-ONCE=0
-[ "${1:-}" = "--once" ] && ONCE=1
-NS=ctf_demo
 
 scripts/deps.sh
 cmake -S . -B build >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
-echo "built: build/bin/conntrack"
+echo "built: build/bin/{conntrack,nfct,conntrackd,ctflow-records}"
 
-cleanup() {
-	[ -n "${TRAFFIC_PID:-}" ] && kill "$TRAFFIC_PID" 2>/dev/null || true
-	ip netns del "$NS" 2>/dev/null || true
-}
-trap cleanup EXIT INT TERM
+if [ "${1:-}" = "--demo" ]; then
+	exec scripts/demo-collector.sh
+fi
 
-ip netns del "$NS" 2>/dev/null || true
-ip netns add "$NS"
-ip -n "$NS" link set lo up
-ip netns exec "$NS" sysctl -qw net.netfilter.nf_conntrack_acct=1 \
-	net.netfilter.nf_conntrack_timestamp=1
-ip netns exec "$NS" python3 scripts/traffic.py --seconds 0 --rate 20 >/dev/null &
-TRAFFIC_PID=$!
-sleep 2
-
-while :; do
-	printf '\n--- conntrack --netns %s -L -o extended (%s) ---\n' "$NS" "$(date +%T)"
-	build/bin/conntrack --netns "$NS" -L -o extended
-	[ "$ONCE" = 1 ] && break
-	sleep 3
-done
+echo "conntrackd: records in /var/lib/ctflow/flows.pb, metrics on http://127.0.0.1:19466/metrics"
+echo "conntrackd: read records with: build/bin/ctflow-records /var/lib/ctflow/flows.pb"
+# An empty configuration selects the embedded defaults: Debian's conntrackd
+# package installs a Stats-mode /etc/conntrackd/conntrackd.conf, which is not
+# the collector's.
+exec build/bin/conntrackd -C /dev/null
