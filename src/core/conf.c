@@ -1012,8 +1012,12 @@ static int dir_overrun(struct parser *p, const struct token *key, void *ctx)
 		take(p);
 		return 0;
 	}
-	if (t->kind != TOK_NUMBER)
-		return want_bool(p, key, &(bool){ false }); /* reports on, off, ... */
+	if (t->kind != TOK_NUMBER) {
+		char d[64];
+
+		return fail(p, t, "unexpected %s after '%.*s': expected on, off or seconds",
+			    tok_desc(t, d, sizeof(d)), (int)key->len, key->text);
+	}
 	r = want_number(p, key, INT_MAX, &v);
 	if (r >= 0)
 		gen(p)->netlink_overrun_resync = (int)v;

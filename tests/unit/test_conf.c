@@ -421,7 +421,7 @@ static const struct error_case error_cases[] = {
 	{ "General {\n NetlinkEventsReliable true\n}\n", 2, "true", "expected on, off, yes or no" },
 	{ "General {\n Syslog abc\n}\n", 2, "abc", "expected on, off, daemon or local0-local7" },
 	{ "General {\n Nice 5\n}\n", 2, "5", "expected a signed number" },
-	{ "General {\n NetlinkOverrunResync -5\n}\n", 2, "-5", "expected on, off, yes or no" },
+	{ "General {\n NetlinkOverrunResync -5\n}\n", 2, "-5", "expected on, off or seconds" },
 	{ "General {\n UNIX {\n Path foo\n }\n}\n", 3, "foo", "expected an absolute path" },
 	{ "General {\n Filter From {\n }\n}\n", 2, "{", "expected Userspace or Kernelspace" },
 	{ "General {\n Filter {\n Protocol Accept {\n 6\n }\n }\n}\n", 4, "6",

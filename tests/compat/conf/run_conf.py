@@ -50,7 +50,7 @@ ENV_SKIP = [r'is an invalid interface', r"lockfile `.*' exists", r"can't allocat
 # Deliberate differences (README, "Configuration: differences from 1.4.7"):
 # numbers beyond INT_MAX wrapped or crashed 1.4.7, and are refused here.
 # An IPv6 address in an IPv4 multicast link (or the reverse) is refused at once.
-KNOWN = [r'is too large \(at most', r'this Multicast link is already IPv']
+KNOWN = [r'is too large \(at most (2147483647|65535)\)', r'this Multicast link is already IPv']
 
 
 def classify(out, state):
