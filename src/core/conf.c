@@ -226,7 +226,7 @@ enum tok_kind {
 	TOK_NOTRACK,
 	TOK_STRING,
 	TOK_CHAR, /* flex's catch-all '.': one byte */
-	TOK_EOF,  /* also a NUL byte: flex hands bison yytext[0] == 0, i.e. end of input */
+	TOK_EOF,  /* also NUL and bytes over 0x7f, which bison took for the end of input */
 };
 
 struct token {
@@ -271,7 +271,7 @@ static void copy_token(char *dst, size_t size, const struct token *t)
 {
 	size_t n = 0;
 
-	if (t && t->kind != TOK_EOF) {
+	if (t && t->len) {
 		n = t->len < size - 1 ? t->len : size - 1;
 		memcpy(dst, t->text, n);
 	}
@@ -325,10 +325,11 @@ static const char *tok_desc(const struct token *t, char *buf, size_t size)
 {
 	char text[48];
 
-	if (t->kind == TOK_EOF)
+	if (t->kind == TOK_EOF && !t->len)
 		return "end of file";
 	copy_token(text, sizeof(text), t);
-	if (t->kind == TOK_CHAR && (t->text[0] < 0x20 || (unsigned char)t->text[0] >= 0x7f))
+	if ((t->kind == TOK_CHAR || t->kind == TOK_EOF) &&
+	    (t->text[0] < 0x20 || (unsigned char)t->text[0] >= 0x7f))
 		snprintf(buf, size, "byte 0x%02x", (unsigned char)t->text[0]);
 	else
 		snprintf(buf, size, "'%s'", text);
@@ -602,6 +603,12 @@ static void lex(struct parser *p, struct token *t)
 	}
 	lex_rules(t->text, p->len - p->pos, t);
 	p->pos += t->len;
+	/*
+	 * flex handed bison a byte over 0x7f as a negative char, which bison
+	 * takes for the end of input: at top level 1.4.7 stops reading there.
+	 */
+	if (t->kind == TOK_CHAR && (unsigned char)t->text[0] >= 0x80)
+		t->kind = TOK_EOF;
 	if (t->kind == TOK_PERSISTENT) {
 		warn(p, t->line, "'persistent' mode is now called 'alarm'");
 		t->kind = TOK_ALARM;

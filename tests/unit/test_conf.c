@@ -268,6 +268,9 @@ static const struct value_case value_cases[] = {
 	{ GS(" Scheduler {\n Type fifo\n Priority 99\n }"), "sched=1/99" },
 	{ GS(" Systemd no"), "systemd=0" },
 	{ "General{HashSize 10}Stats{}", "hash_size=10" },
+	/* 1.4.7 took NUL and bytes over 0x7f for the end of input: at top level it stops there */
+	{ "Stats {\n}\n\xb9 General { broken", "mode=2 collect=0|hash_size=65536" },
+	{ "General {\n HashSize 7\n}\n\x00 General { HashSize 8", "mode=0 collect=1|hash_size=7" },
 	{ GS(" HashSize 10 # comment"), "hash_size=10" },
 	{ GS(" HashSize 2147483647"), "hash_size=2147483647" },
 	/* Filter */
