@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
+#include <ctflow/cbpf.h>
 #include <ctflow/evfilter.h>
 
 static bool net_contains(const struct ctf_conf_net *n, uint8_t family, const union ctf_addr *a)
@@ -50,135 +51,31 @@ bool ctf_evfilter_match(const struct ctf_conf_filter *f, const struct ctf_flow *
 	return true;
 }
 
-/*
- * A tiny assembler: forward jumps to labels, resolved at the end. Classic
- * BPF conditional jumps reach at most 255 instructions ahead; longer ones
- * make the build fail with -E2BIG rather than produce a wrong program.
- */
-#define MAX_LABELS 64
-#define MAX_FIXUPS 600
+#define NO_LABEL CTF_CBPF_NO_LABEL
 
-enum fix_kind { FIX_JT, FIX_JF, FIX_JA };
-
-struct prog {
-	struct sock_filter *ins;
-	unsigned int n;
-	int label[MAX_LABELS];
-	unsigned int nlabels;
-	struct {
-		unsigned int at;
-		unsigned int label;
-		enum fix_kind kind;
-	} fix[MAX_FIXUPS];
-	unsigned int nfix;
-	int err;
-};
-
-#define NO_LABEL (-1)
-
-static int new_label(struct prog *p)
+static void emit(struct ctf_cbpf *p, uint16_t code, uint32_t k, int jt, int jf)
 {
-	if (p->nlabels == MAX_LABELS) {
-		p->err = -E2BIG;
-		return 0;
-	}
-	p->label[p->nlabels] = -1;
-	return (int)p->nlabels++;
-}
-
-static void place(struct prog *p, int l)
-{
-	p->label[l] = (int)p->n;
-}
-
-static void fixup(struct prog *p, int l, enum fix_kind kind)
-{
-	if (l == NO_LABEL)
-		return;
-	if (p->nfix == MAX_FIXUPS) {
-		p->err = -E2BIG;
-		return;
-	}
-	p->fix[p->nfix].at = p->n;
-	p->fix[p->nfix].label = (unsigned int)l;
-	p->fix[p->nfix].kind = kind;
-	p->nfix++;
-}
-
-static void emit(struct prog *p, uint16_t code, uint32_t k, int jt, int jf)
-{
-	if (p->n == CTF_EVFILTER_MAX_INSNS) {
-		p->err = -E2BIG;
-		return;
-	}
-	fixup(p, jt, code == (BPF_JMP | BPF_JA) ? FIX_JA : FIX_JT);
-	fixup(p, jf, FIX_JF);
-	p->ins[p->n++] = (struct sock_filter){ .code = code, .k = k };
-}
-
-static void jump(struct prog *p, int l)
-{
-	emit(p, BPF_JMP | BPF_JA, 0, l, NO_LABEL);
-}
-
-static int resolve(struct prog *p)
-{
-	unsigned int i;
-
-	for (i = 0; i < p->nfix && !p->err; i++) {
-		struct sock_filter *in = &p->ins[p->fix[i].at];
-		int off = p->label[p->fix[i].label] - (int)p->fix[i].at - 1;
-
-		if (off < 0 || (p->fix[i].kind != FIX_JA && off > 255))
-			return -E2BIG;
-		if (p->fix[i].kind == FIX_JT)
-			in->jt = (uint8_t)off;
-		else if (p->fix[i].kind == FIX_JF)
-			in->jf = (uint8_t)off;
-		else
-			in->k = (uint32_t)off;
-	}
-	return p->err ? p->err : (int)p->n;
-}
-
-/*
- * X = offset of the attribute at @path (top level, then nested), found with
- * the kernel's SKF_AD_NLATTR helpers; jump to @missing when any is absent.
- * Events carry one message: attributes start after nlmsghdr and nfgenmsg.
- */
-static void find_attr(struct prog *p, const uint16_t *path, unsigned int depth, int missing)
-{
-	unsigned int i;
-
-	emit(p, BPF_LD | BPF_IMM, NLMSG_HDRLEN + 4, NO_LABEL, NO_LABEL);
-	for (i = 0; i < depth; i++) {
-		emit(p, BPF_LDX | BPF_IMM, path[i], NO_LABEL, NO_LABEL);
-		emit(p, BPF_LD | BPF_W | BPF_ABS,
-		     (uint32_t)(SKF_AD_OFF + (i == 0 ? SKF_AD_NLATTR : SKF_AD_NLATTR_NEST)),
-		     NO_LABEL, NO_LABEL);
-		emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, missing, NO_LABEL);
-	}
-	emit(p, BPF_MISC | BPF_TAX, 0, NO_LABEL, NO_LABEL);
+	ctf_cbpf_emit(p, code, k, jt, jf);
 }
 
 /* The end of a clause: unlisted and listed events go on or are dropped. */
-static void clause_tail(struct prog *p, bool accept, int listed, int next, int drop)
+static void clause_tail(struct ctf_cbpf *p, bool accept, int listed, int next, int drop)
 {
-	jump(p, accept ? drop : next);
-	place(p, listed);
+	ctf_cbpf_jump(p, accept ? drop : next);
+	ctf_cbpf_place(p, listed);
 	if (!accept)
-		jump(p, drop);
-	place(p, next);
+		ctf_cbpf_jump(p, drop);
+	ctf_cbpf_place(p, next);
 }
 
 /* A one-byte attribute compared with a set of values (protocol, TCP state). */
-static void byte_clause(struct prog *p, const uint16_t *path, const uint8_t *set, unsigned int n,
-			bool accept, int drop)
+static void byte_clause(struct ctf_cbpf *p, const uint16_t *path, const uint8_t *set,
+			unsigned int n, bool accept, int drop)
 {
-	int listed = new_label(p), next = new_label(p);
+	int listed = ctf_cbpf_label(p), next = ctf_cbpf_label(p);
 	unsigned int v;
 
-	find_attr(p, path, 3, next);
+	ctf_cbpf_find_attr(p, path, 3, next);
 	emit(p, BPF_LD | BPF_B | BPF_IND, NLA_HDRLEN, NO_LABEL, NO_LABEL);
 	for (v = 0; v < n; v++)
 		if (set[v])
@@ -186,18 +83,18 @@ static void byte_clause(struct prog *p, const uint16_t *path, const uint8_t *set
 	clause_tail(p, accept, listed, next, drop);
 }
 
-static void addr_clause(struct prog *p, const struct ctf_conf_filter *f, int drop)
+static void addr_clause(struct ctf_cbpf *p, const struct ctf_conf_filter *f, int drop)
 {
 	static const uint16_t dirs[2] = { CTA_TUPLE_ORIG, CTA_TUPLE_REPLY };
-	int listed = new_label(p), next = new_label(p);
+	int listed = ctf_cbpf_label(p), next = ctf_cbpf_label(p);
 	unsigned int d;
 	size_t i;
 
 	for (d = 0; d < 2; d++) {
 		const uint16_t path[3] = { dirs[d], CTA_TUPLE_IP, CTA_IP_V4_SRC };
-		int skip = new_label(p);
+		int skip = ctf_cbpf_label(p);
 
-		find_attr(p, path, 3, skip);
+		ctf_cbpf_find_attr(p, path, 3, skip);
 		/* Word loads are big-endian: A is the address in host order. */
 		emit(p, BPF_LD | BPF_W | BPF_IND, NLA_HDRLEN, NO_LABEL, NO_LABEL);
 		emit(p, BPF_ST, 0, NO_LABEL, NO_LABEL);
@@ -212,7 +109,7 @@ static void addr_clause(struct prog *p, const struct ctf_conf_filter *f, int dro
 			emit(p, BPF_JMP | BPF_JEQ | BPF_K, ntohl(n->addr.ip) & mask, listed,
 			     NO_LABEL);
 		}
-		place(p, skip);
+		ctf_cbpf_place(p, skip);
 	}
 	clause_tail(p, f->addr_accept, listed, next, drop);
 }
@@ -234,11 +131,13 @@ int ctf_evfilter_build(struct sock_filter *prog, unsigned int slot, unsigned int
 	static const uint16_t proto_path[3] = { CTA_TUPLE_ORIG, CTA_TUPLE_PROTO, CTA_PROTO_NUM };
 	static const uint16_t state_path[3] = { CTA_PROTOINFO, CTA_PROTOINFO_TCP,
 						CTA_PROTOINFO_TCP_STATE };
-	struct prog p = { .ins = prog };
-	int drop = new_label(&p);
+	struct ctf_cbpf p;
+	int drop;
 	uint8_t states[16];
 	unsigned int i;
 
+	ctf_cbpf_init(&p, prog, CTF_EVFILTER_MAX_INSNS);
+	drop = ctf_cbpf_label(&p);
 	if (nslots > 1) {
 		/* The kernel runs the filter on the CPU that raised the event. */
 		emit(&p, BPF_LD | BPF_W | BPF_ABS, (uint32_t)(SKF_AD_OFF + SKF_AD_CPU), NO_LABEL,
@@ -256,7 +155,7 @@ int ctf_evfilter_build(struct sock_filter *prog, unsigned int slot, unsigned int
 		byte_clause(&p, state_path, states, 16, f->state_accept, drop);
 	}
 	emit(&p, BPF_RET | BPF_K, 0xffffffffu, NO_LABEL, NO_LABEL);
-	place(&p, drop);
+	ctf_cbpf_place(&p, drop);
 	emit(&p, BPF_RET | BPF_K, 0, NO_LABEL, NO_LABEL);
-	return resolve(&p);
+	return ctf_cbpf_finish(&p);
 }
