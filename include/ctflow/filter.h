@@ -165,4 +165,23 @@ uint8_t ctf_filter_dump_family(const struct ctf_filter *f);
 int ctf_filter_put_dump(const struct ctf_filter *f, struct nlmsghdr *nlh, size_t buflen,
 			unsigned int what);
 
+struct sock_filter;
+
+/* Longest program ctf_filter_build_bpf() needs (well below the kernel's BPF_MAXINSNS). */
+#define CTF_FILTER_BPF_MAX 512
+
+/*
+ * ctf_filter_build_bpf - a classic BPF socket filter for an event socket
+ * (one ctnetlink conntrack message per datagram) that drops events @f
+ * certainly rejects: family, mark/mask, CIDR networks, and with a strict
+ * compare (CTF_FILTER_CMP_STRICT, the -L/-D/-E kind) the tuples' protocol,
+ * ports and exact addresses and the TCP/SCTP/DCCP state. Everything else
+ * (NAT, labels, zones, ICMP fields...) passes, so the program selects a
+ * superset of ctf_filter_match() and callers still run it on every event.
+ * Writes at most @max instructions to @prog.
+ * Returns the number of instructions, 0 when nothing can be filtered in the
+ * kernel (attach nothing), or -E2BIG when @max is too small.
+ */
+int ctf_filter_build_bpf(const struct ctf_filter *f, struct sock_filter *prog, unsigned int max);
+
 #endif /* CTFLOW_FILTER_H */

@@ -77,6 +77,27 @@ uint8_t ctf_fmt_save_l3proto(const struct ctf_flow *f);
 
 #define CTF_FMT_LINE_MAX 8192
 
+struct ctf_exp;
+
+/*
+ * ctf_fmt_exp - format the expectation @e as one line ending in '\n', as
+ * conntrack 1.4.7 prints -L expect / -E expect (libnetfilter_conntrack
+ * 1.0.9's nfexp_snprintf). Return value and truncation as ctf_fmt_flow().
+ * Styles: DEFAULT (and SAVE, which 1.4.7 does not have for expectations and
+ * prints as DEFAULT), XML, JSON (doc/json.md). Flags: CTF_FMT_F_EVENT picks
+ * the "[NEW] " prefix / type="new" / "event"; CTF_FMT_F_TIMESTAMP adds
+ * "[sec.usec]\t" in front (1.4.7's "%-8ld.%-6ld": blank-padded, unlike
+ * the conntrack events' zero padding), <when> inside <meta> (XML) or
+ * "time_ns" (JSON), from fmt->event_ns, else the clock. The other flags are
+ * ignored, as 1.4.7 ignores them for expectations. Addresses print in the
+ * message's family (e->family), as libnetfilter_conntrack does.
+ */
+size_t ctf_fmt_exp(char *buf, size_t len, const struct ctf_exp *e, const struct ctf_fmt *fmt);
+
+/* ctf_fmt_exp_header, ctf_fmt_exp_footer - as ctf_fmt_header/footer, with the <expect> root. */
+size_t ctf_fmt_exp_header(char *buf, size_t len, const struct ctf_fmt *fmt);
+size_t ctf_fmt_exp_footer(char *buf, size_t len, const struct ctf_fmt *fmt);
+
 /*
  * ctf_fmt_header, ctf_fmt_footer - the text that opens and closes a document
  * of @fmt's style ("<?xml ...?>\n<conntrack>\n" and "</conntrack>\n" for

@@ -286,18 +286,26 @@ static void tmpl_set_addr(struct ct_cmd *cmd, int c, const union ctf_addr *a, in
 
 	switch (c) {
 	case 's':
-	case '[':
 		t->orig_src = *a;
 		t->set |= T_ORIG_SRC | T_ORIG_L3;
 		t->orig_l3 = (uint8_t)family;
-		cmd->options |= CT_OPT(c == 's' ? CT_OPT_ORIG_SRC_BIT : CT_OPT_EXP_SRC_BIT);
+		cmd->options |= CT_OPT(CT_OPT_ORIG_SRC_BIT);
 		break;
 	case 'd':
-	case ']':
 		t->orig_dst = *a;
 		t->set |= T_ORIG_DST | T_ORIG_L3;
 		t->orig_l3 = (uint8_t)family;
-		cmd->options |= CT_OPT(c == 'd' ? CT_OPT_ORIG_DST_BIT : CT_OPT_EXP_DST_BIT);
+		cmd->options |= CT_OPT(CT_OPT_ORIG_DST_BIT);
+		break;
+	case '[': /* --tuple-src/--tuple-dst fill the expected tuple, not the conntrack */
+		t->exp.src = *a;
+		t->exp.l3 = (uint8_t)family;
+		cmd->options |= CT_OPT(CT_OPT_EXP_SRC_BIT);
+		break;
+	case ']':
+		t->exp.dst = *a;
+		t->exp.l3 = (uint8_t)family;
+		cmd->options |= CT_OPT(CT_OPT_EXP_DST_BIT);
 		break;
 	case 'r':
 		t->repl_src = *a;
@@ -314,11 +322,13 @@ static void tmpl_set_addr(struct ct_cmd *cmd, int c, const union ctf_addr *a, in
 	case '{':
 		t->mask_src = *a;
 		t->has_mask_src = true;
+		t->mask.l3 = (uint8_t)family;
 		cmd->options |= CT_OPT(CT_OPT_MASK_SRC_BIT);
 		break;
 	case '}':
 		t->mask_dst = *a;
 		t->has_mask_dst = true;
+		t->mask.l3 = (uint8_t)family;
 		cmd->options |= CT_OPT(CT_OPT_MASK_DST_BIT);
 		break;
 	case 'n':

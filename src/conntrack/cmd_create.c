@@ -20,8 +20,8 @@ static bool has_ports(uint8_t p)
  * layer 4 field of the protocol are sent whenever any part of the tuple is
  * set, with zeros for what the options left out.
  */
-static void tuple_build(struct ctf_tuple *t, uint8_t l3, uint8_t l4, const union ctf_addr *src,
-			const union ctf_addr *dst, uint16_t sport, uint16_t dport)
+void ct_tuple_build(struct ctf_tuple *t, uint8_t l3, uint8_t l4, const union ctf_addr *src,
+		    const union ctf_addr *dst, uint16_t sport, uint16_t dport)
 {
 	memset(t, 0, sizeof(*t));
 	t->l3num = l3;
@@ -61,18 +61,18 @@ static void put_tuples(const struct ct_cmd *cmd, struct ctf_flow *f, bool create
 	bool orig_opt = cmd->options & CT_OPT_ORIG, repl_opt = cmd->options & CT_OPT_REPL;
 
 	if (orig)
-		tuple_build(&f->orig, t->orig_l3, t->orig_l4, &t->orig_src, &t->orig_dst,
+		ct_tuple_build(&f->orig, t->orig_l3, t->orig_l4, &t->orig_src, &t->orig_dst,
 			    t->orig_sport, t->orig_dport);
 	if (repl)
-		tuple_build(&f->reply, t->repl_l3, t->repl_l4, &t->repl_src, &t->repl_dst,
+		ct_tuple_build(&f->reply, t->repl_l3, t->repl_l4, &t->repl_src, &t->repl_dst,
 			    t->repl_sport, t->repl_dport);
 	/* -I/-A with one direction only: mirror it into the other (NFCT_SOPT_SETUP_*). */
 	if (create && orig_opt && !repl_opt) {
-		tuple_build(&f->reply, t->orig_l3, t->orig_l4, &t->orig_dst, &t->orig_src,
+		ct_tuple_build(&f->reply, t->orig_l3, t->orig_l4, &t->orig_dst, &t->orig_src,
 			    t->orig_dport, t->orig_sport);
 		repl = true;
 	} else if (create && !orig_opt && repl_opt) {
-		tuple_build(&f->orig, t->repl_l3, t->repl_l4, &t->repl_dst, &t->repl_src,
+		ct_tuple_build(&f->orig, t->repl_l3, t->repl_l4, &t->repl_dst, &t->repl_src,
 			    t->repl_dport, t->repl_sport);
 		orig = true;
 	}

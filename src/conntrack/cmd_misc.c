@@ -278,7 +278,7 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /* /proc/net/stat/nf_conntrack: a header of names, then one line of hex values per CPU. */
-static int stats_proc(struct ct_ctx *ctx)
+static int stats_proc_read(struct ct_ctx *ctx)
 {
 	char head[4096], line[4096], *names[64], *tok, *save;
 	unsigned int n = 0, i, cpu = 0;
@@ -306,11 +306,17 @@ static int stats_proc(struct ct_ctx *ctx)
 	return cpu == 0 ? -1 : 0;
 }
 
+/* The /proc fallback of -S and -S expect; returns 0 or the exit code after the message. */
+int ct_stats_proc(struct ct_ctx *ctx)
+{
+	if (stats_proc_read(ctx) < 0)
+		return ct_fail(ctx, CT_OTHER_PROBLEM, "Can't open /proc interface");
+	return 0;
+}
+
 int ct_cmd_stats(struct ct_ctx *ctx)
 {
 	if (ct_dump_request(ctx, IPCTNL_MSG_CT_GET_STATS_CPU, NULL, 0, stats_cb, &ctx->out) == 0)
 		return 0;
-	if (stats_proc(ctx) < 0)
-		return ct_fail(ctx, CT_OTHER_PROBLEM, "Can't open /proc interface");
-	return 0;
+	return ct_stats_proc(ctx);
 }

@@ -172,6 +172,15 @@ struct ct_tmpl {
 	uint16_t snat_port, dnat_port;
 	union ctf_addr mask_src, mask_dst; /* --mask-src/--mask-dst or CIDR */
 	bool has_mask_src, has_mask_dst;
+	/*
+	 * Expectations: 1.4.7's separate "exptuple" (--tuple-*) and "mask"
+	 * (--mask-*) objects. Addresses of the mask live in mask_src/mask_dst.
+	 */
+	struct ct_exp_tmpl {
+		uint8_t l3, l4;
+		union ctf_addr src, dst;
+		uint16_t sport, dport; /* host order */
+	} exp, mask;
 };
 
 /* A label bitmap as nfct_bitmask: the highest bit gives its size. */
@@ -283,6 +292,9 @@ struct ct_ctx {
 /* The request object built from the template (cmd_create.c). */
 void ct_tmpl_to_flow(const struct ct_cmd *cmd, struct ctf_flow *f);
 void ct_tmpl_meta_to_flow(const struct ct_cmd *cmd, struct ctf_flow *f);
+/* One tuple as libnetfilter_conntrack sends it (addresses, protocol, ports). */
+void ct_tuple_build(struct ctf_tuple *t, uint8_t l3, uint8_t l4, const union ctf_addr *src,
+		    const union ctf_addr *dst, uint16_t sport, uint16_t dport);
 unsigned int ct_labels_bytes(unsigned int maxbit);
 
 /* Runners; each returns 0 or an exit code after printing its error. */
@@ -295,6 +307,42 @@ int ct_cmd_flush(struct ct_ctx *ctx);
 int ct_cmd_count(struct ct_ctx *ctx);
 int ct_cmd_stats(struct ct_ctx *ctx);
 void ct_usage(struct ct_ctx *ctx);
+int ct_stats_proc(struct ct_ctx *ctx);
+
+/* -E for both tables (cmd_event.c). */
+int ct_cmd_event(struct ct_ctx *ctx);
+
+/* Port id -> program name, cached (progname.c). */
+#define CT_PROGNAME_SLOTS 256
+struct ct_progname_slot {
+	uint32_t portid;
+	bool used, found;
+	uint64_t checked_ns;
+	char name[64];
+};
+struct ct_progname_cache {
+	struct ct_progname_slot slot[CT_PROGNAME_SLOTS];
+	unsigned long lookups; /* /proc scans made: for tests */
+};
+/*
+ * ct_progname - the name of the process holding netlink port @portid (as
+ * /proc/PID/stat shows it), or NULL when none is found. Answers are reused
+ * for a second (@now_ns is CLOCK_REALTIME); the pointer is valid until the
+ * next call.
+ */
+const char *ct_progname(struct ct_progname_cache *c, uint32_t portid, uint64_t now_ns);
+
+/* The expectation table (cmd_expect.c). */
+struct ctf_exp;
+int ct_cmd_exp_list(struct ct_ctx *ctx);
+int ct_cmd_exp_get(struct ct_ctx *ctx);
+int ct_cmd_exp_delete(struct ct_ctx *ctx);
+int ct_cmd_exp_create(struct ct_ctx *ctx);
+int ct_cmd_exp_flush(struct ct_ctx *ctx);
+int ct_cmd_exp_count(struct ct_ctx *ctx);
+int ct_cmd_exp_stats(struct ct_ctx *ctx);
+void ct_exp_fmt_init(const struct ct_cmd *cmd, struct ctf_fmt *fmt);
+void ct_out_exp(struct ct_out *o, const struct ctf_exp *e, const struct ctf_fmt *fmt);
 
 /* Helpers shared by the runners (cmd_misc.c, filters.c). */
 void ct_build_filter(const struct ct_cmd *cmd, struct ctf_filter *f);

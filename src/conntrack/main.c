@@ -117,10 +117,15 @@ static int late_checks(struct ct_ctx *ctx)
 	return 0;
 }
 
-/* The noun of the summary line, or NULL for commands without one. */
+/* The summary line's text after the count, or NULL for commands without one. */
 static const char *summary_verb(unsigned int bit)
 {
 	switch (bit) {
+	case EXP_LIST_BIT:
+		return "expectations have been shown";
+	case EXP_DELETE_BIT:
+		/* 1.4.7 says "0 expectations have been shown." and fails even on success */
+		return "expectations have been deleted";
 	case CT_LIST_BIT:
 	case CT_GET_BIT:
 		return "shown";
@@ -166,16 +171,22 @@ static int run(struct ct_ctx *ctx)
 		ct_out_printf(&ctx->out, "%s v%s (conntrack-tools)\n", CT_PROGNAME, CT_VERSION);
 		return 0;
 	case CT_CMD(CT_EVENT_BIT):
-		return not_implemented(ctx, "-E (event listening)");
-	case CT_CMD(EXP_LIST_BIT):
-	case CT_CMD(EXP_CREATE_BIT):
-	case CT_CMD(EXP_DELETE_BIT):
-	case CT_CMD(EXP_GET_BIT):
-	case CT_CMD(EXP_FLUSH_BIT):
 	case CT_CMD(EXP_EVENT_BIT):
+		return ct_cmd_event(ctx);
+	case CT_CMD(EXP_LIST_BIT):
+		return ct_cmd_exp_list(ctx);
+	case CT_CMD(EXP_CREATE_BIT):
+		return ct_cmd_exp_create(ctx);
+	case CT_CMD(EXP_DELETE_BIT):
+		return ct_cmd_exp_delete(ctx);
+	case CT_CMD(EXP_GET_BIT):
+		return ct_cmd_exp_get(ctx);
+	case CT_CMD(EXP_FLUSH_BIT):
+		return ct_cmd_exp_flush(ctx);
 	case CT_CMD(EXP_COUNT_BIT):
+		return ct_cmd_exp_count(ctx);
 	case CT_CMD(EXP_STATS_BIT):
-		return not_implemented(ctx, "the expectation table");
+		return ct_cmd_exp_stats(ctx);
 	default: /* -h, or no command at all */
 		ct_usage(ctx);
 		return 0;
@@ -191,10 +202,13 @@ static int print_summary(struct ct_ctx *ctx)
 	if (!cmd->command || !verb)
 		return 0;
 	ct_out_flush(&ctx->out);
-	ct_msg("%u flow entries have been %s.\n", ctx->counter, verb);
+	if (strchr(verb, ' '))
+		ct_msg("%u %s.\n", ctx->counter, verb);
+	else
+		ct_msg("%u flow entries have been %s.\n", ctx->counter, verb);
 	/* -A that found the entry already there adds nothing, yet succeeds. */
 	if (ctx->counter == 0 && cmd->command != CT_CMD(CT_LIST_BIT) &&
-	    cmd->command != CT_CMD(CT_ADD_BIT))
+	    cmd->command != CT_CMD(EXP_LIST_BIT) && cmd->command != CT_CMD(CT_ADD_BIT))
 		return CT_OTHER_PROBLEM;
 	return 0;
 }

@@ -88,14 +88,40 @@ static int parse_port(int c, const char *arg, struct ct_cmd *cmd, uint8_t proto)
 		t->repl_l4 = proto;
 		cmd->l4flags |= F_REPL_DPORT;
 		return 1;
-	case O_MASK_SPORT:
-		cmd->l4flags |= F_MASK_SPORT; /* expectation masks only */
+	case O_MASK_SPORT: /* expectation masks only */
+		t->mask.sport = port_arg(arg);
+		t->mask.l4 = proto;
+		cmd->l4flags |= F_MASK_SPORT;
 		return 1;
 	case O_MASK_DPORT:
+		t->mask.dport = port_arg(arg);
+		t->mask.l4 = proto;
 		cmd->l4flags |= F_MASK_DPORT;
 		return 1;
 	}
 	return 0;
+}
+
+/* --tuple-port-* of udp, udplite (and gre's --tuple-key-*): the expected tuple's ports. */
+static void tuple_port(struct ct_cmd *cmd, bool src, uint16_t port, uint8_t proto)
+{
+	if (src)
+		cmd->tmpl.exp.sport = port;
+	else
+		cmd->tmpl.exp.dport = port;
+	cmd->tmpl.exp.l4 = proto;
+}
+
+/*
+ * --tuple-port-* of tcp, sctp and dccp: 1.4.7 stores the port (network
+ * order, one byte of it) as the expected tuple's layer 4 protocol and no
+ * port at all, so the last one given picks a protocol numbered port / 256
+ * (TCP was fixed after 1.4.7). Kept: scripts see the expectation 1.4.7
+ * makes, e.g. proto=8 for port 2121.
+ */
+static void tuple_port_as_proto(struct ct_cmd *cmd, const char *arg)
+{
+	cmd->tmpl.exp.l4 = (uint8_t)(port_arg(arg) >> 8);
 }
 
 static const char *const tcp_states[] = {
@@ -124,9 +150,11 @@ static int tcp_parse(int c, const char *arg, struct ct_cmd *cmd, struct ct_err *
 		cmd->l4flags |= 1U << 6;
 		break;
 	case O_TUPLE_SPORT:
+		tuple_port_as_proto(cmd, arg);
 		cmd->l4flags |= 1U << 7;
 		break;
 	case O_TUPLE_DPORT:
+		tuple_port_as_proto(cmd, arg);
 		cmd->l4flags |= 1U << 8;
 		break;
 	}
@@ -148,10 +176,13 @@ static int udp_like_parse(int c, const char *arg, struct ct_cmd *cmd, uint8_t pr
 {
 	if (parse_port(c, arg, cmd, proto))
 		return 0;
-	if (c == O_STATE) /* udp's 7th and 8th options are the tuple ports */
+	if (c == O_STATE) { /* udp's 7th and 8th options are the tuple ports */
+		tuple_port(cmd, true, port_arg(arg), proto);
 		cmd->l4flags |= 1U << 6;
-	else if (c == O_TUPLE_SPORT)
+	} else if (c == O_TUPLE_SPORT) {
+		tuple_port(cmd, false, port_arg(arg), proto);
 		cmd->l4flags |= 1U << 7;
+	}
 	return 0;
 }
 
@@ -191,9 +222,11 @@ static int sctp_parse(int c, const char *arg, struct ct_cmd *cmd, struct ct_err 
 		cmd->l4flags |= 1U << 6;
 		break;
 	case O_TUPLE_SPORT:
+		tuple_port_as_proto(cmd, arg);
 		cmd->l4flags |= 1U << 7;
 		break;
 	case O_TUPLE_DPORT:
+		tuple_port_as_proto(cmd, arg);
 		cmd->l4flags |= 1U << 8;
 		break;
 	case O_ORIG_VTAG:
@@ -234,9 +267,11 @@ static int dccp_parse(int c, const char *arg, struct ct_cmd *cmd, struct ct_err 
 		cmd->l4flags |= 1U << 6;
 		break;
 	case O_TUPLE_SPORT:
+		tuple_port_as_proto(cmd, arg);
 		cmd->l4flags |= 1U << 7;
 		break;
 	case O_TUPLE_DPORT:
+		tuple_port_as_proto(cmd, arg);
 		cmd->l4flags |= 1U << 8;
 		break;
 	case O_ROLE - 2: /* dccp numbers its role option 10 */
@@ -328,12 +363,15 @@ static int gre_parse(int c, const char *arg, struct ct_cmd *cmd, struct ct_err *
 	char num[16];
 
 	(void)err;
-	if (c < O_ORIG_SPORT || c > O_REPL_DPORT) {
+	snprintf(num, sizeof(num), "%u", (unsigned int)(uint16_t)strtoul(arg, NULL, 0));
+	if (c < O_ORIG_SPORT || c > O_MASK_DPORT) {
+		/* --tuple-key-src (7) and --tuple-key-dst (8) */
+		if (c == O_STATE || c == O_TUPLE_SPORT)
+			tuple_port(cmd, c == O_STATE, port_arg(num), IPPROTO_GRE);
 		if (c >= O_MASK_SPORT && c <= O_TUPLE_SPORT)
 			cmd->l4flags |= 1U << (c - 1);
 		return 0;
 	}
-	snprintf(num, sizeof(num), "%u", (unsigned int)(uint16_t)strtoul(arg, NULL, 0));
 	parse_port(c, num, cmd, IPPROTO_GRE);
 	return 0;
 }

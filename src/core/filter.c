@@ -8,6 +8,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
+#include <ctflow/cbpf.h>
 #include <ctflow/filter.h>
 
 /* Kernel CTA_FILTER flag bits (include/uapi/.../nfnetlink_conntrack.h, 5.8+). */
@@ -502,4 +503,155 @@ int ctf_filter_put_dump(const struct ctf_filter *f, struct nlmsghdr *nlh, size_t
 	if ((what & CTF_FILTER_PUT_TUPLE) && put_tuples(f, nlh, buflen) < 0)
 		return -EMSGSIZE;
 	return 0;
+}
+
+/* ---- classic BPF for event sockets ---- */
+
+#define NO_LABEL CTF_CBPF_NO_LABEL
+
+/* A = the one-byte attribute at @path (drop when absent); jump to @drop unless it is @v. */
+static void bpf_byte_eq(struct ctf_cbpf *p, const uint16_t *path, unsigned int depth, uint8_t v,
+			int drop)
+{
+	ctf_cbpf_find_attr(p, path, depth, drop);
+	ctf_cbpf_emit(p, BPF_LD | BPF_B | BPF_IND, NLA_HDRLEN, NO_LABEL, NO_LABEL);
+	ctf_cbpf_emit(p, BPF_JMP | BPF_JEQ | BPF_K, v, NO_LABEL, drop);
+}
+
+/* The same for a big-endian 16-bit attribute (ports). */
+static void bpf_u16_eq(struct ctf_cbpf *p, const uint16_t *path, uint16_t v, int drop)
+{
+	ctf_cbpf_find_attr(p, path, 3, drop);
+	ctf_cbpf_emit(p, BPF_LD | BPF_H | BPF_IND, NLA_HDRLEN, NO_LABEL, NO_LABEL);
+	ctf_cbpf_emit(p, BPF_JMP | BPF_JEQ | BPF_K, v, NO_LABEL, drop);
+}
+
+/*
+ * The address attribute at @path, word by word, masked by @mask (NULL: all
+ * ones) must equal @want (network order): 1 word for IPv4, 4 for IPv6.
+ * Word loads are big-endian, so they compare with ntohl() of our words.
+ */
+static void bpf_addr_eq(struct ctf_cbpf *p, const uint16_t *path, unsigned int words,
+			const union ctf_addr *want, const union ctf_addr *mask, int drop)
+{
+	unsigned int i;
+
+	ctf_cbpf_find_attr(p, path, 3, drop);
+	for (i = 0; i < words; i++) {
+		uint32_t m = mask ? ntohl(mask->ip6[i]) : 0xffffffffu;
+
+		ctf_cbpf_emit(p, BPF_LD | BPF_W | BPF_IND, NLA_HDRLEN + 4 * i, NO_LABEL, NO_LABEL);
+		if (m != 0xffffffffu)
+			ctf_cbpf_emit(p, BPF_ALU | BPF_AND | BPF_K, m, NO_LABEL, NO_LABEL);
+		ctf_cbpf_emit(p, BPF_JMP | BPF_JEQ | BPF_K, ntohl(want->ip6[i]) & m, NO_LABEL,
+			      drop);
+	}
+}
+
+static bool bpf_ports(uint8_t proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_UDPLITE ||
+	       proto == IPPROTO_SCTP || proto == IPPROTO_DCCP;
+}
+
+/* What cmp_tuple() requires of one direction, for the parts that have one exact attribute. */
+static void bpf_tuple(struct ctf_cbpf *p, uint16_t dir, const struct ctf_filter_tuple *ft, int drop)
+{
+	bool v6 = ft->l3num == AF_INET6;
+	uint16_t path[3] = { dir, CTA_TUPLE_PROTO, CTA_PROTO_NUM };
+
+	if (ft->set & CTF_FT_L4) {
+		bpf_byte_eq(p, path, 3, ft->l4proto, drop);
+		if (bpf_ports(ft->l4proto) && (ft->set & CTF_FT_SPORT)) {
+			path[2] = CTA_PROTO_SRC_PORT;
+			bpf_u16_eq(p, path, ft->sport, drop);
+		}
+		if (bpf_ports(ft->l4proto) && (ft->set & CTF_FT_DPORT)) {
+			path[2] = CTA_PROTO_DST_PORT;
+			bpf_u16_eq(p, path, ft->dport, drop);
+		}
+	}
+	path[1] = CTA_TUPLE_IP;
+	if (ft->set & CTF_FT_SRC) {
+		path[2] = v6 ? CTA_IP_V6_SRC : CTA_IP_V4_SRC;
+		bpf_addr_eq(p, path, v6 ? 4 : 1, &ft->src, NULL, drop);
+	}
+	if (ft->set & CTF_FT_DST) {
+		path[2] = v6 ? CTA_IP_V6_DST : CTA_IP_V4_DST;
+		bpf_addr_eq(p, path, v6 ? 4 : 1, &ft->dst, NULL, drop);
+	}
+}
+
+/* Protocol states: in strict mode an event without the state fails, as it does here. */
+static void bpf_states(struct ctf_cbpf *p, const struct ctf_filter *f, int drop)
+{
+	uint16_t path[3] = { CTA_PROTOINFO, CTA_PROTOINFO_TCP, CTA_PROTOINFO_TCP_STATE };
+
+	if (f->meta & CTF_FM_TCP_STATE)
+		bpf_byte_eq(p, path, 3, f->tcp_state, drop);
+	if (f->meta & CTF_FM_SCTP_STATE) {
+		path[1] = CTA_PROTOINFO_SCTP;
+		path[2] = CTA_PROTOINFO_SCTP_STATE;
+		bpf_byte_eq(p, path, 3, f->sctp_state, drop);
+	}
+	if (f->meta & CTF_FM_DCCP_STATE) {
+		path[1] = CTA_PROTOINFO_DCCP;
+		path[2] = CTA_PROTOINFO_DCCP_STATE;
+		bpf_byte_eq(p, path, 3, f->dccp_state, drop);
+	}
+}
+
+/* The CIDR test of match_nets(): the entry's family must be the filter's. */
+static void bpf_net(struct ctf_cbpf *p, const struct ctf_filter *f, bool dst, int drop)
+{
+	bool v6 = f->family == AF_INET6;
+	uint16_t path[3] = { CTA_TUPLE_ORIG, CTA_TUPLE_IP,
+			     v6 ? (dst ? CTA_IP_V6_DST : CTA_IP_V6_SRC)
+				: (dst ? CTA_IP_V4_DST : CTA_IP_V4_SRC) };
+
+	bpf_addr_eq(p, path, v6 ? 4 : 1, dst ? &f->dst_net : &f->src_net,
+		    dst ? &f->dst_mask : &f->src_mask, drop);
+}
+
+static void bpf_mark(struct ctf_cbpf *p, const struct ctf_filter *f, int drop)
+{
+	const uint16_t path[1] = { CTA_MARK };
+
+	ctf_cbpf_find_attr(p, path, 1, drop);
+	ctf_cbpf_emit(p, BPF_LD | BPF_W | BPF_IND, NLA_HDRLEN, NO_LABEL, NO_LABEL);
+	if (f->mark_mask != 0xffffffffu)
+		ctf_cbpf_emit(p, BPF_ALU | BPF_AND | BPF_K, f->mark_mask, NO_LABEL, NO_LABEL);
+	ctf_cbpf_emit(p, BPF_JMP | BPF_JEQ | BPF_K, f->mark_value, NO_LABEL, drop);
+}
+
+int ctf_filter_build_bpf(const struct ctf_filter *f, struct sock_filter *prog, unsigned int max)
+{
+	struct ctf_cbpf p;
+	bool cmp = (f->set & CTF_FILTER_CMP) && (f->set & CTF_FILTER_CMP_STRICT);
+	int drop;
+
+	ctf_cbpf_init(&p, prog, max);
+	drop = ctf_cbpf_label(&p);
+	if (f->set & CTF_FILTER_FAMILY) {
+		ctf_cbpf_emit(&p, BPF_LD | BPF_B | BPF_ABS, NLMSG_HDRLEN, NO_LABEL, NO_LABEL);
+		ctf_cbpf_emit(&p, BPF_JMP | BPF_JEQ | BPF_K, f->family, NO_LABEL, drop);
+	}
+	if (f->set & CTF_FILTER_MARK)
+		bpf_mark(&p, f, drop);
+	if ((f->set & CTF_FILTER_SRC_NET) && (f->family == AF_INET || f->family == AF_INET6))
+		bpf_net(&p, f, false, drop);
+	if ((f->set & CTF_FILTER_DST_NET) && (f->family == AF_INET || f->family == AF_INET6))
+		bpf_net(&p, f, true, drop);
+	if (cmp && (f->set & CTF_FILTER_CMP_ORIG))
+		bpf_tuple(&p, CTA_TUPLE_ORIG, &f->orig, drop);
+	if (cmp && (f->set & CTF_FILTER_CMP_REPLY))
+		bpf_tuple(&p, CTA_TUPLE_REPLY, &f->reply, drop);
+	if (cmp && (f->set & CTF_FILTER_CMP_META))
+		bpf_states(&p, f, drop);
+	if (p.n == 0)
+		return 0; /* nothing the kernel can do for us */
+	ctf_cbpf_emit(&p, BPF_RET | BPF_K, 0xffffffffu, NO_LABEL, NO_LABEL);
+	ctf_cbpf_place(&p, drop);
+	ctf_cbpf_emit(&p, BPF_RET | BPF_K, 0, NO_LABEL, NO_LABEL);
+	return ctf_cbpf_finish(&p);
 }

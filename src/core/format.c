@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 
+#include <ctflow/exp.h>
 #include <ctflow/format.h>
 #include <ctflow/labels.h>
 
@@ -1439,6 +1440,257 @@ static void fmt_json(struct out *o, const struct ctf_flow *f, const struct ctf_f
 	PUT(o, "}\n");
 }
 
+/* ---- expectations (libnetfilter_conntrack 1.0.9's nfexp_snprintf) ---- */
+
+/* "src=A dst=B " with the tags given, in the message's family (nothing for others). */
+static void put_exp_addrs(struct out *o, uint8_t family, const struct ctf_tuple *t,
+			  const char *src, const char *dst)
+{
+	if (family != AF_INET && family != AF_INET6)
+		return;
+	put_str(o, src);
+	put_addr(o, family, &t->src);
+	put_str(o, dst);
+	put_addr(o, family, &t->dst);
+	put_char(o, ' ');
+}
+
+/* A number left-justified in @width columns, blank-padded ("%-Nlu"). */
+static void put_u64_left(struct out *o, uint64_t v, unsigned int width)
+{
+	char b[24], *start = u64_to(b + sizeof(b), v);
+	size_t n = (size_t)(b + sizeof(b) - start);
+
+	put_mem(o, start, n);
+	for (; n < width; n++)
+		put_char(o, ' ');
+}
+
+/* conntrack's "[%-8ld.%-6ld]\t" expectation time prefix: unlike the flows' "%-.6ld", blanks. */
+static void put_exp_timestamp(struct out *o, uint64_t ns)
+{
+	put_char(o, '[');
+	put_u64_left(o, ns / NSEC_PER_SEC, 8);
+	put_char(o, '.');
+	put_u64_left(o, ns % NSEC_PER_SEC / 1000, 6);
+	PUT(o, "]\t");
+}
+
+static void put_exp_flags(struct out *o, uint32_t flags)
+{
+	const char *delim = "";
+
+	if (flags & CTF_EXP_F_PERMANENT) {
+		PUT(o, "PERMANENT");
+		delim = ",";
+	}
+	if (flags & CTF_EXP_F_INACTIVE) {
+		put_str(o, delim);
+		PUT(o, "INACTIVE");
+		delim = ",";
+	}
+	if (flags & CTF_EXP_F_USERSPACE) {
+		put_str(o, delim);
+		PUT(o, "USERSPACE");
+	}
+	/* any flag bit, named or not, is followed by a blank */
+	if (flags)
+		put_char(o, ' ');
+}
+
+static void fmt_exp_text(struct out *o, const struct ctf_exp *e, const struct ctf_fmt *fmt)
+{
+	if (fmt->flags & CTF_FMT_F_TIMESTAMP)
+		put_exp_timestamp(o, fmt->event_ns ? fmt->event_ns : realtime_ns());
+	if (fmt->flags & CTF_FMT_F_EVENT)
+		put_str(o, event_tag(e->event));
+	if (ctf_exp_has(e, CTF_EXP_A_TIMEOUT))
+		put_u32_field(o, "", e->timeout);
+	put_u32_field(o, "proto=", e->tuple.l4proto);
+	put_exp_addrs(o, e->family, &e->tuple, "src=", " dst=");
+	put_text_l4(o, &e->tuple);
+	put_exp_addrs(o, e->family, &e->mask, "mask-src=", " mask-dst=");
+	put_text_l4(o, &e->mask);
+	put_exp_addrs(o, e->family, &e->master, "master-src=", " master-dst=");
+	put_text_l4(o, &e->master);
+	if (ctf_exp_has(e, CTF_EXP_A_ZONE))
+		put_u32_field(o, "zone=", e->zone);
+	put_exp_flags(o, e->flags);
+	if (ctf_exp_has(e, CTF_EXP_A_CLASS))
+		put_u32_field(o, "class=", e->class);
+	if (ctf_exp_has(e, CTF_EXP_A_HELPER)) {
+		PUT(o, "helper=");
+		put_str(o, e->helper);
+	} else {
+		unput(o); /* the last piece's blank; the line is never empty here */
+	}
+	put_char(o, '\n');
+}
+
+static void put_exp_xml_addrs(struct out *o, const char *tag, uint8_t family,
+			      const struct ctf_tuple *t)
+{
+	put_str(o, tag); /* "<expected>", "<mask>", "<master>" */
+	if (family == AF_INET || family == AF_INET6) {
+		PUT(o, "<src>");
+		put_addr(o, family, &t->src);
+		PUT(o, "</src><dst>");
+		put_addr(o, family, &t->dst);
+		PUT(o, "</dst>");
+	}
+	PUT(o, "</");
+	put_str(o, tag + 1);
+}
+
+static void put_exp_xml_l4(struct out *o, const char *tag, const struct ctf_tuple *t)
+{
+	put_str(o, tag);
+	put_xml_l4(o, t);
+	PUT(o, "</");
+	put_str(o, tag + 1);
+}
+
+static void put_exp_xml_meta(struct out *o, const struct ctf_exp *e, const struct ctf_fmt *fmt)
+{
+	PUT(o, "<meta>");
+	if (ctf_exp_has(e, CTF_EXP_A_HELPER)) {
+		PUT(o, "<helper-name>");
+		put_str(o, e->helper);
+		PUT(o, "</helper-name>");
+	}
+	if (ctf_exp_has(e, CTF_EXP_A_TIMEOUT))
+		put_xml_u32(o, "<timeout>", e->timeout, "</timeout>");
+	if (ctf_exp_has(e, CTF_EXP_A_CLASS))
+		put_xml_u32(o, "<class>", e->class, "</class>");
+	if (ctf_exp_has(e, CTF_EXP_A_ZONE))
+		put_xml_u32(o, "<zone>", e->zone, "</zone>");
+	/* libnetfilter_conntrack reads the clock here, not the event's time */
+	if (fmt->flags & CTF_FMT_F_TIMESTAMP)
+		put_xml_when(o, fmt->event_ns ? fmt->event_ns : realtime_ns());
+	if (e->flags & CTF_EXP_F_PERMANENT)
+		PUT(o, "<permanent/>");
+	if (e->flags & CTF_EXP_F_INACTIVE)
+		PUT(o, "<inactive/>");
+	if (e->flags & CTF_EXP_F_USERSPACE)
+		PUT(o, "<userspace/>");
+	PUT(o, "</meta>");
+}
+
+static void fmt_exp_xml(struct out *o, const struct ctf_exp *e, const struct ctf_fmt *fmt)
+{
+	static const char *const open[] = { [CTF_EVENT_NEW] = "<flow type=\"new\">",
+					    [CTF_EVENT_UPDATE] = "<flow type=\"update\">",
+					    [CTF_EVENT_DESTROY] = "<flow type=\"destroy\">" };
+	bool ev = (fmt->flags & CTF_FMT_F_EVENT) && e->event < NAMES_LEN(open) && open[e->event];
+
+	put_str(o, ev ? open[e->event] : "<flow>");
+	put_xml_u32(o, "<layer3 protonum=\"", e->family, "\" protoname=\"");
+	put_str(o, ctf_l3proto_name(e->family));
+	PUT(o, "\">");
+	put_exp_xml_addrs(o, "<expected>", e->family, &e->tuple);
+	put_exp_xml_addrs(o, "<mask>", e->family, &e->mask);
+	put_exp_xml_addrs(o, "<master>", e->family, &e->master);
+	put_xml_u32(o, "</layer3><layer4 protonum=\"", e->tuple.l4proto, "\" protoname=\"");
+	put_str(o, ctf_l4proto_name(e->tuple.l4proto));
+	PUT(o, "\">");
+	put_exp_xml_l4(o, "<expected>", &e->tuple);
+	put_exp_xml_l4(o, "<mask>", &e->mask);
+	put_exp_xml_l4(o, "<master>", &e->master);
+	PUT(o, "</layer4>");
+	put_exp_xml_meta(o, e, fmt);
+	PUT(o, "</flow>\n");
+}
+
+static void put_json_exp_tuple(struct out *o, const char *key, uint8_t family,
+			       const struct ctf_tuple *t)
+{
+	struct ctf_tuple c = *t;
+
+	c.l3num = family; /* as the text forms: addresses in the message's family */
+	put_str(o, key);
+	put_json_tuple(o, &c, false);
+	put_json_u64(o, ",\"protonum\":", t->l4proto);
+	put_char(o, '}');
+}
+
+static void put_json_exp_flags(struct out *o, uint32_t flags)
+{
+	static const char *const names[] = { "PERMANENT", "INACTIVE", "USERSPACE" };
+	bool first = true;
+	unsigned int i;
+
+	PUT(o, ",\"flags\":[");
+	for (i = 0; i < NAMES_LEN(names); i++) {
+		if (!(flags & (1U << i)))
+			continue;
+		if (!first)
+			put_char(o, ',');
+		put_json_plain(o, names[i]);
+		first = false;
+	}
+	put_char(o, ']');
+	put_json_u64(o, ",\"flags_raw\":", flags);
+}
+
+static void put_json_exp_meta(struct out *o, const struct ctf_exp *e)
+{
+	if (ctf_exp_has(e, CTF_EXP_A_TIMEOUT))
+		put_json_u64(o, ",\"timeout\":", e->timeout);
+	if (ctf_exp_has(e, CTF_EXP_A_ZONE))
+		put_json_u64(o, ",\"zone\":", e->zone);
+	if (ctf_exp_has(e, CTF_EXP_A_FLAGS))
+		put_json_exp_flags(o, e->flags);
+	if (ctf_exp_has(e, CTF_EXP_A_CLASS))
+		put_json_u64(o, ",\"class\":", e->class);
+	if (ctf_exp_has(e, CTF_EXP_A_HELPER)) {
+		PUT(o, ",\"helper\":");
+		put_json_str(o, e->helper);
+	}
+	if (ctf_exp_has(e, CTF_EXP_A_FN)) {
+		PUT(o, ",\"fn\":");
+		put_json_str(o, e->fn);
+	}
+	if (ctf_exp_has(e, CTF_EXP_A_ID))
+		put_json_u64(o, ",\"id\":", e->id);
+	if (ctf_exp_has(e, CTF_EXP_A_NAT)) {
+		put_json_u64(o, ",\"nat\":{\"dir\":", e->nat.dir);
+		put_json_exp_tuple(o, ",\"tuple\":", e->family, &e->nat.tuple);
+		put_char(o, '}');
+	}
+}
+
+static void fmt_exp_json(struct out *o, const struct ctf_exp *e, const struct ctf_fmt *fmt)
+{
+	static const char *const events[] = { [CTF_EVENT_NEW] = "new",
+					      [CTF_EVENT_UPDATE] = "update",
+					      [CTF_EVENT_DESTROY] = "destroy" };
+
+	put_char(o, '{');
+	if ((fmt->flags & CTF_FMT_F_EVENT) && e->event < NAMES_LEN(events) && events[e->event]) {
+		PUT(o, "\"event\":");
+		put_json_plain(o, events[e->event]);
+		put_char(o, ',');
+	}
+	if (fmt->flags & CTF_FMT_F_TIMESTAMP) {
+		put_json_u64(o, "\"time_ns\":", fmt->event_ns ? fmt->event_ns : realtime_ns());
+		put_char(o, ',');
+	}
+	PUT(o, "\"family\":");
+	put_json_plain(o, ctf_l3proto_name(e->family));
+	put_json_u64(o, ",\"l3num\":", e->family);
+	PUT(o, ",\"proto\":");
+	put_json_plain(o, ctf_l4proto_name(e->tuple.l4proto));
+	put_json_u64(o, ",\"protonum\":", e->tuple.l4proto);
+	if (ctf_exp_has(e, CTF_EXP_A_TUPLE))
+		put_json_exp_tuple(o, ",\"tuple\":", e->family, &e->tuple);
+	if (ctf_exp_has(e, CTF_EXP_A_MASK))
+		put_json_exp_tuple(o, ",\"mask\":", e->family, &e->mask);
+	if (ctf_exp_has(e, CTF_EXP_A_MASTER))
+		put_json_exp_tuple(o, ",\"master\":", e->family, &e->master);
+	put_json_exp_meta(o, e);
+	PUT(o, "}\n");
+}
+
 /* ---- entry points ---- */
 
 /* @none stands in for a NULL @buf of length 0, so no memcpy ever sees NULL. */
@@ -1505,4 +1757,35 @@ size_t ctf_fmt_header(char *buf, size_t len, const struct ctf_fmt *fmt)
 size_t ctf_fmt_footer(char *buf, size_t len, const struct ctf_fmt *fmt)
 {
 	return put_literal(buf, len, fmt && fmt->style == CTF_FMT_XML ? "</conntrack>\n" : "");
+}
+
+size_t ctf_fmt_exp(char *buf, size_t len, const struct ctf_exp *e, const struct ctf_fmt *fmt)
+{
+	static const struct ctf_fmt dflt;
+	struct out o;
+	char none;
+
+	if (!fmt)
+		fmt = &dflt;
+	out_init(&o, buf, len, &none);
+	if (fmt->style == CTF_FMT_XML)
+		fmt_exp_xml(&o, e, fmt);
+	else if (fmt->style == CTF_FMT_JSON)
+		fmt_exp_json(&o, e, fmt);
+	else
+		fmt_exp_text(&o, e, fmt); /* 1.4.7 has no save form for expectations */
+	return out_finish(&o, len);
+}
+
+size_t ctf_fmt_exp_header(char *buf, size_t len, const struct ctf_fmt *fmt)
+{
+	if (fmt && fmt->style == CTF_FMT_XML)
+		return put_literal(buf, len, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+					     "<expect>\n");
+	return put_literal(buf, len, "");
+}
+
+size_t ctf_fmt_exp_footer(char *buf, size_t len, const struct ctf_fmt *fmt)
+{
+	return put_literal(buf, len, fmt && fmt->style == CTF_FMT_XML ? "</expect>\n" : "");
 }

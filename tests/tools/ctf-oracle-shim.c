@@ -18,7 +18,7 @@
  * process prints as " [USERSPACE] portid=N" without a program name that
  * would depend on what runs on the machine at replay time.
  *
- * A CT_GET dump request on a netlink socket is swallowed, and the file's
+ * A CT_GET (or EXP_GET) dump request on a netlink socket is swallowed, and the file's
  * messages are returned one per recvmsg() with the request's sequence
  * number, then NLMSG_DONE. A netlink socket bound to multicast groups
  * (conntrack -E) receives the file's messages unchanged, then SIGINT, which
@@ -97,8 +97,10 @@ static bool is_ct_dump(const void *buf, size_t len)
 {
 	const struct nlmsghdr *nlh = buf;
 
+	/* expectation dumps (conntrack -L expect) are served the same way */
 	return len >= sizeof(*nlh) &&
-	       nlh->nlmsg_type == ((NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET) &&
+	       (nlh->nlmsg_type == ((NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET) ||
+		nlh->nlmsg_type == ((NFNL_SUBSYS_CTNETLINK_EXP << 8) | IPCTNL_MSG_EXP_GET)) &&
 	       (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
 }
 

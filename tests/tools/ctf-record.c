@@ -6,6 +6,8 @@
  *
  *   ctf-record dump OUT.nl [ipv4|ipv6]
  *   ctf-record events OUT.nl SECONDS [MAX_DATAGRAMS]
+ *   ctf-record exp-dump OUT.nl [ipv4|ipv6]       (the expectation table)
+ *   ctf-record exp-events OUT.nl SECONDS [MAX_DATAGRAMS]
  *
  * "events" stops early, keeping what it has, on SIGINT or SIGTERM.
  *
@@ -34,6 +36,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
 #include <ctflow/ct.h>
+#include <ctflow/exp.h>
 #include <ctflow/nl.h>
 
 #define CTF_NL_MAGIC "CTFNL1\n"
@@ -87,14 +90,19 @@ static int dump_finished(const void *buf, size_t len)
 	return 0;
 }
 
-static int record_dump(struct ctf_nl *nl, FILE *fp, uint8_t family, void *buf)
+static int record_dump(struct ctf_nl *nl, FILE *fp, uint8_t family, void *buf, bool exp)
 {
 	char req[CTF_NL_REQ_SIZE];
 	struct nlmsghdr *nlh;
 	ssize_t n;
 	int r;
 
-	nlh = ctf_ct_msg_put(req, IPCTNL_MSG_CT_GET, NLM_F_DUMP, family, ctf_nl_next_seq(nl));
+	if (exp)
+		nlh = ctf_exp_msg_put(req, IPCTNL_MSG_EXP_GET, NLM_F_DUMP, family,
+				      ctf_nl_next_seq(nl));
+	else
+		nlh = ctf_ct_msg_put(req, IPCTNL_MSG_CT_GET, NLM_F_DUMP, family,
+				     ctf_nl_next_seq(nl));
 	r = ctf_nl_send(nl, nlh, nlh->nlmsg_len);
 	if (r < 0)
 		return r;
@@ -145,28 +153,37 @@ static int record_events(struct ctf_nl *nl, FILE *fp, int seconds, long max, voi
 static void usage(void)
 {
 	fprintf(stderr, "usage: ctf-record dump OUT.nl [ipv4|ipv6]\n"
-			"       ctf-record events OUT.nl SECONDS [MAX_DATAGRAMS]\n");
+			"       ctf-record events OUT.nl SECONDS [MAX_DATAGRAMS]\n"
+			"       ctf-record exp-dump OUT.nl [ipv4|ipv6]\n"
+			"       ctf-record exp-events OUT.nl SECONDS [MAX_DATAGRAMS]\n");
 	exit(2);
 }
 
 static int run(const char *mode, FILE *fp, int argc, char **argv, void *buf)
 {
-	struct ctf_nl *nl;
-	int r, events = strcmp(mode, "events") == 0;
+	bool exp = strncmp(mode, "exp-", 4) == 0;
+	int r, events = strcmp(mode + (exp ? 4 : 0), "events") == 0;
+	unsigned int groups = 0;
 	uint8_t family = AF_UNSPEC;
+	struct ctf_nl *nl;
 
 	if (!events && argc > 3)
 		family = strcmp(argv[3], "ipv6") == 0 ? AF_INET6 : AF_INET;
-	r = ctf_nl_open(&nl, events ? (1U << (NFNLGRP_CONNTRACK_NEW - 1)) |
-					      (1U << (NFNLGRP_CONNTRACK_UPDATE - 1)) |
-					      (1U << (NFNLGRP_CONNTRACK_DESTROY - 1)) :
-				      0);
+	if (events && exp)
+		groups = (1U << (NFNLGRP_CONNTRACK_EXP_NEW - 1)) |
+			 (1U << (NFNLGRP_CONNTRACK_EXP_UPDATE - 1)) |
+			 (1U << (NFNLGRP_CONNTRACK_EXP_DESTROY - 1));
+	else if (events)
+		groups = (1U << (NFNLGRP_CONNTRACK_NEW - 1)) |
+			 (1U << (NFNLGRP_CONNTRACK_UPDATE - 1)) |
+			 (1U << (NFNLGRP_CONNTRACK_DESTROY - 1));
+	r = ctf_nl_open(&nl, groups);
 	if (r < 0)
 		return r;
 	if (events)
 		r = record_events(nl, fp, atoi(argv[3]), argc > 4 ? atol(argv[4]) : 1L << 30, buf);
 	else
-		r = record_dump(nl, fp, family, buf);
+		r = record_dump(nl, fp, family, buf, exp);
 	ctf_nl_close(nl);
 	return r;
 }
@@ -177,8 +194,12 @@ int main(int argc, char **argv)
 	FILE *fp;
 	int r;
 
-	if (argc < 3 || (strcmp(argv[1], "dump") && strcmp(argv[1], "events")) ||
-	    (!strcmp(argv[1], "events") && argc < 4))
+	const char *mode = argc > 1 ? argv[1] : "";
+
+	if (!strncmp(mode, "exp-", 4))
+		mode += 4;
+	if (argc < 3 || (strcmp(mode, "dump") && strcmp(mode, "events")) ||
+	    (!strcmp(mode, "events") && argc < 4))
 		usage();
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
