@@ -116,7 +116,8 @@ struct parser {
 	struct option *opts; /* the base options plus every -p handler's */
 	unsigned int nopts;
 	unsigned int proto_offset;
-	uint32_t status; /* -u accumulates */
+	uint32_t status;		/* -u accumulates */
+	struct ct_parse_shared *shared; /* load files: state of the earlier lines */
 };
 
 static const char *get_long_opt(const struct parser *ps, int val)
@@ -569,14 +570,20 @@ static int parse_status(struct parser *ps, const char *arg, unsigned int *status
 static void labelmap_init(struct parser *ps)
 {
 	struct ct_cmd *cmd = ps->cmd;
+	struct ctf_labelmap **map = ps->shared ? &ps->shared->labelmap : &cmd->labelmap;
 	int r;
 
-	if (cmd->labelmap)
-		return;
-	r = ctf_labelmap_load(&cmd->labelmap, cmd->labelmap_path);
-	if (r < 0) {
-		cmd->labelmap = NULL;
-		warn(ps, "nfct_labelmap_new: %s\n", strerror(-r));
+	/* 1.4.7 keeps a map once loaded, and retries (and warns) while it has none */
+	if (!*map) {
+		r = ctf_labelmap_load(map, cmd->labelmap_path);
+		if (r < 0) {
+			*map = NULL;
+			warn(ps, "nfct_labelmap_new: %s\n", strerror(-r));
+		}
+	}
+	if (ps->shared) {
+		cmd->labelmap = *map;
+		cmd->labelmap_borrowed = true;
 	}
 }
 
@@ -737,13 +744,18 @@ static int parse_output(struct parser *ps)
 {
 	struct ct_cmd *cmd = ps->cmd;
 
+	unsigned int all;
+
 	cmd->options |= CT_OPT(CT_OPT_OUTPUT_BIT);
 	if (parse_list(ps, optarg, &cmd->output, PARSE_OUTPUT) < 0)
 		return -1;
 	if (cmd->output & CT_O_CL)
 		labelmap_init(ps);
-	if ((cmd->output & CT_O_SAVE) && (cmd->output & (CT_O_EXT | CT_O_TMS | CT_O_ID | CT_O_KTMS |
-							 CT_O_CL | CT_O_XML | CT_O_JSON)))
+	all = cmd->output;
+	if (ps->shared)
+		all = ps->shared->output |= cmd->output;
+	if ((all & CT_O_SAVE) &&
+	    (all & (CT_O_EXT | CT_O_TMS | CT_O_ID | CT_O_KTMS | CT_O_CL | CT_O_XML | CT_O_JSON)))
 		return fail(
 			ps, CT_OTHER_PROBLEM,
 			"cannot combine save output with any other output type, use -o save only");
@@ -954,9 +966,147 @@ static int finish(struct parser *ps)
 	return 0;
 }
 
+/*
+ * The fast path for the lines of large load files (mostly `-A -t T -u S -s
+ * A ... -p P --sport ...`). getopt_long() compares every long option
+ * against every name of the table; here a line whose words are all exact
+ * option names, each followed by its argument, is dispatched to the same
+ * parse_option() with optarg/optind set as getopt would set them. Any other
+ * word (abbreviations, --opt=value, clustered or attached short options,
+ * stray words, a second -p) sends the whole line to getopt_long() instead,
+ * decided before anything is parsed, so the result is the same either way.
+ */
+enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };
+
+struct fast_opt {
+	int val;
+	int has_arg;
+};
+
+/* The long option names of base_opts, sorted once for bsearch(). */
+static const struct option *sorted_opts[sizeof(base_opts) / sizeof(base_opts[0])];
+static size_t nsorted;
+
+static int cmp_opt(const void *a, const void *b)
+{
+	return strcmp((*(const struct option *const *)a)->name,
+		      (*(const struct option *const *)b)->name);
+}
+
+static int cmp_key(const void *key, const void *b)
+{
+	return strcmp(key, (*(const struct option *const *)b)->name);
+}
+
+static const struct option *base_lookup(const char *name)
+{
+	const struct option *const *hit;
+
+	if (!nsorted) {
+		for (; base_opts[nsorted].name; nsorted++)
+			sorted_opts[nsorted] = &base_opts[nsorted];
+		qsort(sorted_opts, nsorted, sizeof(sorted_opts[0]), cmp_opt);
+	}
+	hit = bsearch(name, sorted_opts, nsorted, sizeof(sorted_opts[0]), cmp_key);
+	return hit ? *hit : NULL;
+}
+
+/* A word's option, with the protocol options of @p (offset 256) when given. */
+static bool fast_lookup(const char *w, const struct ct_proto *p, struct fast_opt *o)
+{
+	static const char short_req[] = "sdrqptueamifocbwl";
+	static const char short_opt[] = "LIUDGEFAngCj";
+	const struct option *b;
+	unsigned int i;
+
+	if (w[0] != '-' || !w[1])
+		return false;
+	if (w[1] != '-') {
+		if (w[2])
+			return false;
+		o->val = w[1];
+		o->has_arg = strchr(short_req, w[1])   ? ARG_REQUIRED
+			     : strchr(short_opt, w[1]) ? ARG_OPTIONAL
+						       : ARG_NONE;
+		return o->has_arg != ARG_NONE || w[1] == 'z';
+	}
+	b = base_lookup(w + 2);
+	if (b) {
+		o->val = b->val;
+		o->has_arg = b->has_arg;
+		return true;
+	}
+	for (i = 0; p && p->opts[i].name; i++) {
+		if (strcmp(p->opts[i].name, w + 2) == 0) {
+			o->val = p->opts[i].val + OPTION_OFFSET;
+			o->has_arg = p->opts[i].has_arg;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Where the next option starts, given @o at @i: 0 when the line is not for us. */
+static int fast_skip(int argc, char **argv, int i, const struct fast_opt *o)
+{
+	if (o->has_arg == ARG_REQUIRED)
+		return i + 1 < argc ? i + 2 : 0;
+	if (o->has_arg == ARG_OPTIONAL && i + 1 < argc && argv[i + 1][0] != '-' &&
+	    argv[i + 1][0] != '!')
+		return i + 2; /* the table word or NAT address get_optional_arg() takes */
+	return i + 1;
+}
+
+/* Is every word of the line one the fast path handles? Fills @ops for fast_parse(). */
+static bool fast_eligible(int argc, char **argv, struct fast_opt *ops)
+{
+	const struct ct_proto *p = NULL;
+	int i = 1, num;
+
+	while (i < argc) {
+		struct fast_opt *o = &ops[i];
+
+		if (!fast_lookup(argv[i], p, o))
+			return false;
+		if (o->val == 'p' || o->val == 'o' || o->val == 'l' || o->val == '<' ||
+		    o->val == '>') {
+			/* labels, output lists and a second -p keep their full treatment */
+			if (o->val != 'p' || p || i + 1 >= argc)
+				return false;
+			p = ct_proto_find(argv[i + 1], &num);
+			if (!p)
+				return false;
+		}
+		i = fast_skip(argc, argv, i, o);
+		if (!i)
+			return false;
+	}
+	return true;
+}
+
+static int fast_parse(struct parser *ps, const struct fast_opt *ops)
+{
+	int i = 1, next, r;
+
+	while (i < ps->argc) {
+		const struct fast_opt *o = &ops[i];
+
+		next = fast_skip(ps->argc, ps->argv, i, o);
+		optarg = o->has_arg == ARG_REQUIRED ? ps->argv[i + 1] : NULL;
+		/* an optional word is taken by the handler itself, as after getopt_long() */
+		optind = o->has_arg == ARG_REQUIRED ? next : i + 1;
+		r = parse_option(ps, o->val);
+		if (r < 0)
+			return r;
+		i = next;
+	}
+	return 0;
+}
+
 void ct_cmd_done(struct ct_cmd *cmd)
 {
-	ctf_labelmap_free(cmd->labelmap);
+	if (!cmd->labelmap_borrowed)
+		ctf_labelmap_free(cmd->labelmap);
 	free(cmd->labelmap_path);
 	free(cmd->netns);
 	memset(cmd, 0, sizeof(*cmd));
@@ -964,9 +1114,16 @@ void ct_cmd_done(struct ct_cmd *cmd)
 
 int ct_args_parse(int argc, char **argv, struct ct_cmd *ret_cmd, FILE *warnf, struct ct_err *err)
 {
+	return ct_args_parse_shared(argc, argv, ret_cmd, warnf, err, NULL);
+}
+
+int ct_args_parse_shared(int argc, char **argv, struct ct_cmd *ret_cmd, FILE *warnf,
+			 struct ct_err *err, struct ct_parse_shared *sh)
+{
 	struct parser ps = {
-		.cmd = ret_cmd, .err = err, .warn = warnf, .argc = argc, .argv = argv
+		.cmd = ret_cmd, .err = err, .warn = warnf, .argc = argc, .argv = argv, .shared = sh
 	};
+	struct fast_opt fast[CT_LOAD_MAX_ARGS];
 	int c, r = 0;
 
 	memset(ret_cmd, 0, sizeof(*ret_cmd));
@@ -980,10 +1137,14 @@ int ct_args_parse(int argc, char **argv, struct ct_cmd *ret_cmd, FILE *warnf, st
 
 	opterr = 0;
 	optind = 0; /* full reinitialisation, so the parser can run again */
-	while ((c = getopt_long(argc, argv, getopt_str, ps.opts, NULL)) != -1) {
-		r = parse_option(&ps, c);
-		if (r < 0)
-			break;
+	if (sh && argc <= CT_LOAD_MAX_ARGS && fast_eligible(argc, argv, fast)) {
+		r = fast_parse(&ps, fast);
+	} else {
+		while ((c = getopt_long(argc, argv, getopt_str, ps.opts, NULL)) != -1) {
+			r = parse_option(&ps, c);
+			if (r < 0)
+				break;
+		}
 	}
 	if (r == 0)
 		r = finish(&ps);

@@ -183,6 +183,26 @@ unsigned int ct_labels_bytes(unsigned int maxbit)
 	return (maxbit / 32 + 1) * 4;
 }
 
+void ct_create_flow(const struct ct_cmd *cmd, struct ctf_flow *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->family = (uint8_t)cmd->family;
+	put_tuples(cmd, f, true);
+	ct_tmpl_meta_to_flow(cmd, f);
+	/* libnetfilter_conntrack always sends new entries as confirmed. */
+	if (ctf_flow_has(f, CTF_FLOW_A_STATUS))
+		f->status |= IPS_CONFIRMED;
+	if (cmd->options & CT_OPT(CT_OPT_MARK_BIT)) {
+		f->mark = cmd->mark.value; /* the mask is ignored here */
+		ctf_flow_set(f, CTF_FLOW_A_MARK);
+	}
+	if ((cmd->options & CT_OPT(CT_OPT_ADD_LABEL_BIT)) && cmd->label_modify.set) {
+		memcpy(f->labels, cmd->label_modify.bits, sizeof(f->labels));
+		f->labels_len = (uint8_t)ct_labels_bytes(cmd->label_modify.maxbit);
+		ctf_flow_set(f, CTF_FLOW_A_LABELS);
+	}
+}
+
 int ct_cmd_create(struct ct_ctx *ctx)
 {
 	char buf[CT_REQ_SIZE];
@@ -192,22 +212,7 @@ int ct_cmd_create(struct ct_ctx *ctx)
 	struct nlmsghdr *nlh;
 	int r;
 
-	memset(&f, 0, sizeof(f));
-	f.family = (uint8_t)cmd->family;
-	put_tuples(cmd, &f, true);
-	ct_tmpl_meta_to_flow(cmd, &f);
-	/* libnetfilter_conntrack always sends new entries as confirmed. */
-	if (ctf_flow_has(&f, CTF_FLOW_A_STATUS))
-		f.status |= IPS_CONFIRMED;
-	if (cmd->options & CT_OPT(CT_OPT_MARK_BIT)) {
-		f.mark = cmd->mark.value; /* the mask is ignored here */
-		ctf_flow_set(&f, CTF_FLOW_A_MARK);
-	}
-	if ((cmd->options & CT_OPT(CT_OPT_ADD_LABEL_BIT)) && cmd->label_modify.set) {
-		memcpy(f.labels, cmd->label_modify.bits, sizeof(f.labels));
-		f.labels_len = (uint8_t)ct_labels_bytes(cmd->label_modify.maxbit);
-		ctf_flow_set(&f, CTF_FLOW_A_LABELS);
-	}
+	ct_create_flow(cmd, &f);
 	/* 1.4.7's -A is -I that shrugs at EEXIST: it never updates an existing entry. */
 	flags |= NLM_F_EXCL;
 	nlh = ctf_ct_msg_put(buf, IPCTNL_MSG_CT_NEW, flags, (uint8_t)cmd->family,

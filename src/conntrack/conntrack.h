@@ -217,6 +217,7 @@ struct ct_cmd {
 	char *labelmap_path;
 	struct ctf_labelmap *labelmap;
 	bool labelmap_tried;
+	bool labelmap_borrowed; /* from struct ct_parse_shared: not ours to free */
 	char *netns;
 	bool any_nat_poison; /* -j ADDR: 1.4.7 wrote garbage into the orig source */
 };
@@ -236,6 +237,42 @@ int ct_args_parse(int argc, char **argv, struct ct_cmd *ret_cmd, FILE *warn, str
 
 /* ct_cmd_done - free what ct_args_parse() allocated; accepts a zeroed cmd. */
 void ct_cmd_done(struct ct_cmd *cmd);
+
+/*
+ * What 1.4.7 kept in globals across the lines of a load file: one label map
+ * (loaded by the first line that needs it) and the -o mask, which every
+ * line adds to and which the save check sees whole.
+ */
+struct ct_parse_shared {
+	struct ctf_labelmap *labelmap; /* free with ctf_labelmap_free() */
+	unsigned int output;	       /* CT_O_* of every line so far */
+};
+
+/* ct_args_parse_shared - ct_args_parse() for one load-file line, with @sh shared. */
+int ct_args_parse_shared(int argc, char **argv, struct ct_cmd *ret_cmd, FILE *warn,
+			 struct ct_err *err, struct ct_parse_shared *sh);
+
+/* -R/--load-file words (loadfile.c). */
+#define CT_LOAD_MAX_ARGS  255	/* 1.4.7's MAX_ARGC, argv[0] included */
+#define CT_LOAD_MAX_TOKEN 1024	/* a word must be shorter */
+#define CT_LOAD_LINE_MAX  10240 /* fgets() buffer: longer lines are read in pieces */
+
+struct ct_load_args {
+	int argc;
+	char *argv[CT_LOAD_MAX_ARGS + 1];
+	size_t used;
+	char store[CT_LOAD_LINE_MAX + CT_LOAD_MAX_ARGS + 256]; /* the words, NUL-ended */
+};
+
+/*
+ * ct_load_split - one line (as fgets() read it) into @a: argv[0] is
+ * @progname, then the words. Returns the count (0 for a comment or an empty
+ * line: nothing to run), or -1 with @err filled ("too many arguments",
+ * "Parameter too long!"). The words live in @a until the next call.
+ */
+int ct_load_split(const char *line, const char *progname, struct ct_load_args *a,
+		  struct ct_err *err);
+void ct_load_args_done(struct ct_load_args *a);
 
 /* Per-protocol handlers (proto.c). */
 struct option;
@@ -292,6 +329,8 @@ struct ct_ctx {
 /* The request object built from the template (cmd_create.c). */
 void ct_tmpl_to_flow(const struct ct_cmd *cmd, struct ctf_flow *f);
 void ct_tmpl_meta_to_flow(const struct ct_cmd *cmd, struct ctf_flow *f);
+/* The entry -I/-A sends (tuples mirrored, meta, mark, labels). */
+void ct_create_flow(const struct ct_cmd *cmd, struct ctf_flow *f);
 /* One tuple as libnetfilter_conntrack sends it (addresses, protocol, ports). */
 void ct_tuple_build(struct ctf_tuple *t, uint8_t l3, uint8_t l4, const union ctf_addr *src,
 		    const union ctf_addr *dst, uint16_t sport, uint16_t dport);
@@ -308,6 +347,9 @@ int ct_cmd_count(struct ct_ctx *ctx);
 int ct_cmd_stats(struct ct_ctx *ctx);
 void ct_usage(struct ct_ctx *ctx);
 int ct_stats_proc(struct ct_ctx *ctx);
+
+/* -R/--load-file FILE|- (cmd_load.c): returns 0 or the exit code after the message. */
+int ct_cmd_load(struct ct_ctx *ctx, const char *progname, const char *file);
 
 /* -E for both tables (cmd_event.c). */
 int ct_cmd_event(struct ct_ctx *ctx);

@@ -142,11 +142,6 @@ static const char *summary_verb(unsigned int bit)
 	}
 }
 
-static int not_implemented(struct ct_ctx *ctx, const char *what)
-{
-	return ct_fail(ctx, CT_OTHER_PROBLEM, "%s is not implemented yet", what);
-}
-
 static int run(struct ct_ctx *ctx)
 {
 	switch (ctx->cmd->command) {
@@ -262,6 +257,23 @@ static int run_parsed(struct ct_ctx *ctx, int parsed, struct ct_err *err, const 
 	return r;
 }
 
+/* -R/--load-file, recognised only as the first argument, as in 1.4.7. */
+static int load_file(struct ct_ctx *ctx, const char *progname, const char *file)
+{
+	int r;
+
+	if (ctf_nl_open(&ctx->nl, 0) < 0)
+		return ct_fail(NULL, CT_OTHER_PROBLEM, "Can't open handler");
+	if (ct_out_init(&ctx->out, STDOUT_FILENO) < 0) {
+		ctf_nl_close(ctx->nl);
+		return ct_fail(NULL, CT_OTHER_PROBLEM, "OOM");
+	}
+	r = ct_cmd_load(ctx, progname, file);
+	ct_out_done(&ctx->out);
+	ctf_nl_close(ctx->nl);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	struct ct_ctx ctx = { .progname = argv[0] };
@@ -271,7 +283,7 @@ int main(int argc, char **argv)
 	int parsed, r;
 
 	if (argc > 2 && (strcmp(argv[1], "-R") == 0 || strcmp(argv[1], "--load-file") == 0))
-		return not_implemented(NULL, "--load-file");
+		return load_file(&ctx, argv[0], argv[2]);
 	parsed = parse(argc, argv, &cmd, &err, &warnings);
 	ctx.cmd = &cmd;
 	r = parsed == 0 ? enter_netns(&cmd) : 0;
