@@ -188,11 +188,11 @@ def mutants(count, seed):
 def inner(checker):
     # 1.4.7 creates whatever LogFile or LockFile a case names: make every other
     # path read-only in this mount namespace, so a stray path fails (and the case
-    # is skipped) instead of landing on the host.
+    # is skipped) instead of landing on the host. Nothing is mounted over /tmp:
+    # the source tree and the checker may live there (a CI clone).
     setup = """
     mount --make-rprivate / && mount -o remount,bind,ro / &&
     mount -t tmpfs none /run && mkdir -p /run/lock && mount -t tmpfs none /var/log &&
-    mount -t tmpfs none /tmp &&
     ip link set lo up &&
     ip link add eth2 type veth peer name peer2 && ip link add eth3 type veth peer name peer3 &&
     ip link add br-lan type veth peer name peer4 && ip link add veth_a type veth peer name peer5 &&

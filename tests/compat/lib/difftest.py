@@ -169,6 +169,10 @@ def diff_results(want, got, prog, st, sorted_note, want_name="oracle", got_name=
 
 
 class Runner:
+    # Mutating cases print entries in per-namespace hash order: compare their
+    # lines sorted. A suite whose output order is meaningful turns this off.
+    SORT_MUTATING = True
+
     def __init__(self, suite, oracle, ours, jobs=2, retries=4, self_check=False,
                  verbose=False, out=sys.stdout):
         self.suite = suite
@@ -221,23 +225,51 @@ class Runner:
         shutil.rmtree(self.workroot, ignore_errors=True)
 
     # ---- running one side ---------------------------------------------------
+    def run_step(self, ns, binary, st, mutating):
+        r = ns.run(self.oracle if st.oracle_only else binary, st.args, st.stdin)
+        out = ns.normalise(r.stdout)
+        if st.oracle_only:
+            # The oracle's listing checks the state ours left; how long
+            # ago the entries were made (delta-time, start) is not state.
+            out = getattr(self.suite, "mask_clock", str)(out)
+        if mutating and self.SORT_MUTATING:
+            out = sort_lines(out)
+        return Result(out, ns.normalise(r.stderr), r.rc)
+
+    def settle(self, i):
+        if i:
+            # Let the clock move past the creation jiffy of what the last
+            # step made, or a fresh timeout shows T on one side, T-1 on the other.
+            time.sleep(getattr(self.suite, "SETTLE", 0))
+
     def run_steps(self, ns, binary, steps, mutating):
         res = []
         for i, st in enumerate(steps):
-            if i:
-                # Let the clock move past the creation jiffy of what the last
-                # step made, or a fresh timeout shows T on one side, T-1 on the other.
-                time.sleep(getattr(self.suite, "SETTLE", 0))
-            r = ns.run(self.oracle if st.oracle_only else binary, st.args, st.stdin)
-            out = ns.normalise(r.stdout)
-            if st.oracle_only:
-                # The oracle's listing checks the state ours left; how long
-                # ago the entries were made (delta-time, start) is not state.
-                out = getattr(self.suite, "mask_clock", str)(out)
-            if mutating:
-                out = sort_lines(out)
-            res.append(Result(out, ns.normalise(r.stderr), r.rc))
+            self.settle(i)
+            res.append(self.run_step(ns, binary, st, mutating))
         return res
+
+    def pair(self, case):
+        """The oracle and ours on two fresh states built together, the steps
+        run in lockstep (each oracle step, then the same step of ours), so
+        every countdown (timeouts, delta-time) has run equally long on both
+        sides at each step, however slow one binary is (sanitizer builds)."""
+        na = self.fresh(case.fixture)
+        try:
+            nb = self.fresh(case.fixture)
+        except BaseException:
+            na.close()
+            raise
+        try:
+            ra, rb = [], []
+            for i, st in enumerate(case.steps):
+                self.settle(i)
+                ra.append(self.run_step(na, self.oracle, st, True))
+                rb.append(self.run_step(nb, self.ours, st, True))
+            return ra, rb
+        finally:
+            na.close()
+            nb.close()
 
     def side(self, case, binary, steps=None):
         steps = steps or case.steps
@@ -276,22 +308,20 @@ class Runner:
         raise AssertionError("unreachable")
 
     def judge_fresh(self, case):
-        """Each run on its own fresh state: two states built a moment apart
-        may differ in a timeout or delta-time second, so a difference that is
-        only in such fields is retried; ours must still equal some oracle run."""
-        runs = [self.side(case, self.oracle)]
-        ours_runs = []
+        """Each side on its own fresh state, in lockstep (see pair()). Two
+        states may still differ in a timeout or delta-time second when a step
+        straddles one, so a difference only in such fields is retried; ours
+        must still equal some oracle run."""
+        runs, ours_runs = [], []
         for attempt in range(1, self.retries + 1):
-            b = self.side(case, self.ours)
+            a, b = self.pair(case)
+            runs.append(a)
             ours_runs.append(b)
             if b in runs or self.steps_matched(runs, ours_runs):
                 break
             if not all(getattr(self.suite, "volatile_only", lambda a, b: a == b)(x.stdout + x.stderr, y.stdout + y.stderr)
-                       and x.rc == y.rc for x, y in zip(runs[-1], b)):
+                       and x.rc == y.rc for x, y in zip(a, b)):
                 break  # a real difference: re-running cannot help
-            runs.append(self.side(case, self.oracle))
-            if b == runs[-1]:
-                break
         return self.verdicts(case, runs, b, attempt, ours_runs=ours_runs)
 
     @staticmethod
