@@ -34,7 +34,8 @@ static int reserve(struct ctf_prom_buf *b, size_t more)
 	return 0;
 }
 
-static void vput(struct ctf_prom_buf *b, const char *fmt, va_list ap)
+static __attribute__((format(printf, 2, 0))) void vput(struct ctf_prom_buf *b, const char *fmt,
+							  va_list ap)
 {
 	va_list copy;
 	int n;
