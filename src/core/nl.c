@@ -258,6 +258,12 @@ int ctf_nl_request(struct ctf_nl *nl, struct nlmsghdr *nlh, ctf_nl_msg_cb cb, vo
  * the dump (inside recvmsg) on one CPU while we parse and print on another.
  */
 #define PIPE_SLOTS 16
+/*
+ * A sleeping consumer is woken once this many slots are ready (or at the
+ * end): every wake-up is a futex syscall and an IPI on the receiver, whose
+ * thread is the critical path (the kernel builds the dump inside its recv).
+ */
+#define PIPE_WAKE_BATCH 4
 
 struct pipe {
 	struct ctf_nl *nl;
@@ -270,6 +276,8 @@ struct pipe {
 	unsigned int tail; /* next slot the consumer walks */
 	bool done;	   /* the receiver has stopped */
 	bool drain;	   /* the consumer wants no more data */
+	bool consumer_waits; /* the consumer sleeps on cond */
+	bool receiver_waits; /* the receiver sleeps on cond: the ring is full */
 	int err;	   /* the receiver's socket error */
 };
 
@@ -291,8 +299,11 @@ static void *pipe_receiver(void *arg)
 
 	do {
 		pthread_mutex_lock(&p->lock);
-		while (p->head - p->tail == PIPE_SLOTS && !p->drain)
+		while (p->head - p->tail == PIPE_SLOTS && !p->drain) {
+			p->receiver_waits = true;
 			pthread_cond_wait(&p->cond, &p->lock);
+			p->receiver_waits = false;
+		}
 		drain = p->drain;
 		pthread_mutex_unlock(&p->lock);
 
@@ -306,7 +317,9 @@ static void *pipe_receiver(void *arg)
 		else if (!drain && !p->drain)
 			p->len[p->head++ % PIPE_SLOTS] = (size_t)n;
 		p->done = end;
-		pthread_cond_broadcast(&p->cond);
+		if (p->consumer_waits &&
+		    (end || p->drain || p->head - p->tail >= PIPE_WAKE_BATCH))
+			pthread_cond_broadcast(&p->cond);
 		pthread_mutex_unlock(&p->lock);
 	} while (!end);
 	return NULL;
@@ -321,8 +334,11 @@ static int pipe_consume(struct pipe *p, ctf_nl_msg_cb cb, void *data, bool *intr
 
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
-		while (p->head == p->tail && !p->done)
+		while (p->head == p->tail && !p->done) {
+			p->consumer_waits = true;
 			pthread_cond_wait(&p->cond, &p->lock);
+			p->consumer_waits = false;
+		}
 		if (p->head == p->tail) {
 			pthread_mutex_unlock(&p->lock);
 			break;
@@ -336,7 +352,8 @@ static int pipe_consume(struct pipe *p, ctf_nl_msg_cb cb, void *data, bool *intr
 		p->tail++;
 		if (r <= 0)
 			p->drain = true;
-		pthread_cond_broadcast(&p->cond);
+		if (p->receiver_waits || p->drain)
+			pthread_cond_broadcast(&p->cond);
 		pthread_mutex_unlock(&p->lock);
 		if (r <= 0)
 			break;
