@@ -93,13 +93,17 @@ int ct_cmd_list(struct ct_ctx *ctx)
 		st->filter.kstatus_value = cmd->kstatus_value;
 		st->filter.kstatus_mask = cmd->kstatus_mask;
 	}
-	if (cmd->table != CT_TABLE_CONNTRACK)
-		st->filter.set &= ~CTF_FILTER_FAMILY;
+	/*
+	 * 1.4.7 lists dying and unconfirmed entries without setting up its
+	 * network filter, which then rejects every entry: -s/-d with a mask
+	 * show nothing there. It ends those XML documents without </conntrack>.
+	 */
+	if (cmd->table != CT_TABLE_CONNTRACK && (cmd->tmpl.has_mask_src || cmd->tmpl.has_mask_dst))
+		ct_filter_match_nothing(&st->filter);
 	ct_fmt_init(cmd, &st->fmt, true, true);
-	r = ct_dump_request(ctx, list_type(cmd),
-			    cmd->table == CT_TABLE_CONNTRACK ? &st->filter : NULL, list_put(cmd),
-			    list_cb, st);
-	xml_footer(st);
+	r = ct_dump_request(ctx, list_type(cmd), &st->filter, list_put(cmd), list_cb, st);
+	if (cmd->table == CT_TABLE_CONNTRACK)
+		xml_footer(st);
 	free(st);
 	if (r < 0)
 		return ct_fail(ctx, CT_OTHER_PROBLEM, "Operation failed: %s",

@@ -388,6 +388,7 @@ void ct_out_exp(struct ct_out *o, const struct ctf_exp *e, const struct ctf_fmt 
 
 /* Helpers shared by the runners (cmd_misc.c, filters.c). */
 void ct_build_filter(const struct ct_cmd *cmd, struct ctf_filter *f);
+void ct_filter_match_nothing(struct ctf_filter *f);
 void ct_fmt_init(const struct ct_cmd *cmd, struct ctf_fmt *fmt, bool labels, bool ktms);
 const char *ct_err2str(int err, unsigned int command);
 int ct_fail(struct ct_ctx *ctx, int status, const char *fmt, ...)

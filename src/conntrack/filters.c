@@ -95,7 +95,7 @@ static void filter_nets(const struct ct_cmd *cmd, struct ctf_filter *f)
 }
 
 /* An impossible CIDR test: nothing passes it, whatever the family. */
-static void match_nothing(struct ctf_filter *f)
+void ct_filter_match_nothing(struct ctf_filter *f)
 {
 	f->set |= CTF_FILTER_SRC_NET;
 	memset(&f->src_mask, 0, sizeof(f->src_mask));
@@ -146,11 +146,11 @@ void ct_build_filter(const struct ct_cmd *cmd, struct ctf_filter *f)
 			  CTF_FILTER_CMP_ORIG | CTF_FILTER_CMP_REPLY;
 	/* -j ADDR made 1.4.7 compare a garbage orig source: nothing matches then. */
 	if (cmd->any_nat_poison && (f->set & CTF_FILTER_CMP))
-		match_nothing(f);
+		ct_filter_match_nothing(f);
 	/*
 	 * A -u after -m replaced the userspace mark value but not the kernel
 	 * one; 1.4.7 then wants (mark & mask) equal to both.
 	 */
 	if ((f->set & CTF_FILTER_MARK) && cmd->kmark_value != cmd->mark.value)
-		match_nothing(f);
+		ct_filter_match_nothing(f);
 }

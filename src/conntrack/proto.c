@@ -113,15 +113,16 @@ static void tuple_port(struct ct_cmd *cmd, bool src, uint16_t port, uint8_t prot
 }
 
 /*
- * --tuple-port-* of tcp, sctp and dccp: 1.4.7 stores the port (network
- * order, one byte of it) as the expected tuple's layer 4 protocol and no
- * port at all, so the last one given picks a protocol numbered port / 256
- * (TCP was fixed after 1.4.7). Kept: scripts see the expectation 1.4.7
- * makes, e.g. proto=8 for port 2121.
+ * --tuple-port-* of tcp, sctp and dccp: 1.4.7 sets the port, and then the
+ * port (network order, its first byte) as the expected tuple's layer 4
+ * protocol, so the last one given picks the protocol numbered port / 256
+ * (TCP was fixed after 1.4.7). The ports count only when that happens to
+ * be a protocol with ports. Kept: scripts see the expectation 1.4.7 makes,
+ * e.g. proto=8 for port 2121.
  */
-static void tuple_port_as_proto(struct ct_cmd *cmd, const char *arg)
+static void tuple_port_as_proto(struct ct_cmd *cmd, bool src, const char *arg)
 {
-	cmd->tmpl.exp.l4 = (uint8_t)(port_arg(arg) >> 8);
+	tuple_port(cmd, src, port_arg(arg), (uint8_t)(port_arg(arg) >> 8));
 }
 
 static const char *const tcp_states[] = {
@@ -150,11 +151,11 @@ static int tcp_parse(int c, const char *arg, struct ct_cmd *cmd, struct ct_err *
 		cmd->l4flags |= 1U << 6;
 		break;
 	case O_TUPLE_SPORT:
-		tuple_port_as_proto(cmd, arg);
+		tuple_port_as_proto(cmd, true, arg);
 		cmd->l4flags |= 1U << 7;
 		break;
 	case O_TUPLE_DPORT:
-		tuple_port_as_proto(cmd, arg);
+		tuple_port_as_proto(cmd, false, arg);
 		cmd->l4flags |= 1U << 8;
 		break;
 	}
@@ -222,11 +223,11 @@ static int sctp_parse(int c, const char *arg, struct ct_cmd *cmd, struct ct_err 
 		cmd->l4flags |= 1U << 6;
 		break;
 	case O_TUPLE_SPORT:
-		tuple_port_as_proto(cmd, arg);
+		tuple_port_as_proto(cmd, true, arg);
 		cmd->l4flags |= 1U << 7;
 		break;
 	case O_TUPLE_DPORT:
-		tuple_port_as_proto(cmd, arg);
+		tuple_port_as_proto(cmd, false, arg);
 		cmd->l4flags |= 1U << 8;
 		break;
 	case O_ORIG_VTAG:
@@ -267,11 +268,11 @@ static int dccp_parse(int c, const char *arg, struct ct_cmd *cmd, struct ct_err 
 		cmd->l4flags |= 1U << 6;
 		break;
 	case O_TUPLE_SPORT:
-		tuple_port_as_proto(cmd, arg);
+		tuple_port_as_proto(cmd, true, arg);
 		cmd->l4flags |= 1U << 7;
 		break;
 	case O_TUPLE_DPORT:
-		tuple_port_as_proto(cmd, arg);
+		tuple_port_as_proto(cmd, false, arg);
 		cmd->l4flags |= 1U << 8;
 		break;
 	case O_ROLE - 2: /* dccp numbers its role option 10 */
