@@ -329,6 +329,58 @@ def check_sctp_state(case, ours, oracle):
     return same("unknown SCTP state", want, ours[0])
 
 
+# ---- -D expect: 1.4.7 reports "0 expectations have been shown." and exits 1 ---------
+def is_exp_delete(case):
+    a = first_args(case)
+    return len(a) > 1 and a[0] in ("-D", "--delete") and "expect".startswith(a[1]) and a[1] != ""
+
+
+def check_exp_delete(case, ours, oracle):
+    """Where 1.4.7 deleted (and still said "0 ... shown", exit 1), ours says it deleted one
+    and exits 0; its errors and the expectations left are 1.4.7's."""
+    want = list(oracle(None))
+    if want[0].rc == 1 and want[0].stderr == PREFIX + "0 expectations have been shown.\n":
+        want[0] = Result(want[0].stdout, PREFIX + "1 expectations have been deleted.\n", 0)
+    problems = []
+    for i, (w, g) in enumerate(zip(want, ours)):
+        problems += same("step %d" % (i + 1), w, g)
+    return problems
+
+
+# ---- -o json: ours only (1.4.7 says "Bad parameter `json'") ---------------------------
+def json_output(case):
+    a = first_args(case)
+    return any(a[i] in ("-o", "--output") and "json" in a[i + 1].lower().split(",")
+               for i in range(len(a) - 1)) and not case.judge
+
+
+def check_json_output(case, ours, oracle):
+    """The same listing as 1.4.7's default format, one JSON object per line."""
+    import json
+    a = list(first_args(case))
+    i = next(i for i in range(len(a) - 1) if a[i] in ("-o", "--output"))
+    rest = [o for o in a[i + 1].split(",") if o.lower() != "json"]
+    a[i + 1:i + 2] = [",".join(rest)] if rest else []
+    if not rest:
+        del a[i]
+    want = oracle([step(*a)] + list(case.steps[1:]))
+    got = ours[0]
+    problems = []
+    if (got.rc, got.stderr) != (want[0].rc, want[0].stderr):
+        problems.append("exit/stderr: expected %r %r, ours %r %r" % (want[0].rc, want[0].stderr,
+                                                                    got.rc, got.stderr))
+    lines = got.stdout.splitlines()
+    if len(lines) != len(want[0].stdout.splitlines()):
+        problems.append("%d JSON lines for %d entries" % (len(lines), len(want[0].stdout.splitlines())))
+    for line in lines:
+        try:
+            if not isinstance(json.loads(line), dict):
+                problems.append("not an object: %r" % line[:80])
+        except ValueError:
+            problems.append("not JSON: %r" % line[:80])
+    return problems
+
+
 CONNTRACK = [
     KnownDifference("help", "ours prints a corrected and extended help text (1.4.7 omits -A "
                     "and lists --tuple-port-src twice)", is_help, check_help),
@@ -348,6 +400,12 @@ CONNTRACK = [
                     is_list_unset, check_unset),
     KnownDifference("sctp-state", "1.4.7 segfaults on an unknown SCTP state; ours rejects it "
                     "like an unknown TCP state", is_sctp_bad_state, check_sctp_state),
+    KnownDifference("exp-delete", "1.4.7's -D expect prints '0 expectations have been shown.' "
+                    "and exits 1 even when it deleted the expectation; ours reports the deletion "
+                    "and exits 0", is_exp_delete, check_exp_delete),
+    KnownDifference("json", "-o json is ours (1.4.7: Bad parameter `json'): the same entries as "
+                    "1.4.7's default listing, one JSON object per line", json_output,
+                    check_json_output),
 ]
 
 

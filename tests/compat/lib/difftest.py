@@ -58,6 +58,7 @@ class Case:
     pending: str = None      # why it is not run yet (listed, reported as skip)
     per_step: bool = False   # report one line per step (upstream scenarios)
     known: object = None     # a KnownDifference, attached from known_differences.py
+    judge: object = None     # (runner, case) -> Outcome: a case that judges itself (events)
 
 
 @dataclasses.dataclass
@@ -375,6 +376,8 @@ class Runner:
         if case.pending:
             return Outcome(case, [(case.name, "skip", case.pending)])
         try:
+            if case.judge:
+                return case.judge(self, case)
             if case.known and not self.self_check:
                 return self.judge_known(case, case.known.check)
             if case.known and getattr(case.known, "self_check", None):

@@ -3,6 +3,7 @@
 import difftest
 from suites import conntrack_state as state
 from suites import conntrack_cases
+from suites import conntrack_pending
 
 NAME = "conntrack"
 BINARY = "conntrack"
@@ -15,7 +16,7 @@ SETTLE = 0.02  # seconds between the steps of one case
 
 
 def fixtures():
-    return state.fixtures(difftest.Fixture)
+    return state.fixtures(difftest.Fixture) + conntrack_pending.fixtures(difftest.Fixture)
 
 
 def cases():
