@@ -1531,14 +1531,11 @@ static void put_exp_xml_addrs(struct out *o, const char *tag, uint8_t family,
 			      const struct ctf_tuple *t)
 {
 	put_str(o, tag); /* "<expected>", "<mask>", "<master>" */
-	if (family == AF_INET || family == AF_INET6) {
-		PUT(o, "<src>");
-		put_addr(o, family, &t->src);
-		PUT(o, "</src><dst>");
-		put_addr(o, family, &t->dst);
-		PUT(o, "</dst>");
-	}
-	PUT(o, "</");
+	PUT(o, "<src>"); /* empty for other families, as 1.4.7 */
+	put_addr(o, family, &t->src);
+	PUT(o, "</src><dst>");
+	put_addr(o, family, &t->dst);
+	PUT(o, "</dst></");
 	put_str(o, tag + 1);
 }
 
