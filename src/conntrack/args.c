@@ -978,6 +978,8 @@ static int finish(struct parser *ps)
  */
 enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };
 
+unsigned long ct_args_fast_lines;
+
 struct fast_opt {
 	int val;
 	int has_arg;
@@ -1138,6 +1140,7 @@ int ct_args_parse_shared(int argc, char **argv, struct ct_cmd *ret_cmd, FILE *wa
 	opterr = 0;
 	optind = 0; /* full reinitialisation, so the parser can run again */
 	if (sh && argc <= CT_LOAD_MAX_ARGS && fast_eligible(argc, argv, fast)) {
+		ct_args_fast_lines++;
 		r = fast_parse(&ps, fast);
 	} else {
 		while ((c = getopt_long(argc, argv, getopt_str, ps.opts, NULL)) != -1) {

@@ -248,9 +248,14 @@ struct ct_parse_shared {
 	unsigned int output;	       /* CT_O_* of every line so far */
 };
 
-/* ct_args_parse_shared - ct_args_parse() for one load-file line, with @sh shared. */
+/*
+ * ct_args_parse_shared - ct_args_parse() for one load-file line, with @sh
+ * shared. Lines made only of exact option names and their arguments skip
+ * getopt_long() (same result, see args.c); ct_args_fast_lines counts them.
+ */
 int ct_args_parse_shared(int argc, char **argv, struct ct_cmd *ret_cmd, FILE *warn,
 			 struct ct_err *err, struct ct_parse_shared *sh);
+extern unsigned long ct_args_fast_lines;
 
 /* -R/--load-file words (loadfile.c). */
 #define CT_LOAD_MAX_ARGS  255	/* 1.4.7's MAX_ARGC, argv[0] included */
