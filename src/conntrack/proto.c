@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include "conntrack.h"
 
@@ -231,12 +232,18 @@ static int sctp_parse(int c, const char *arg, struct ct_cmd *cmd, struct ct_err 
 		cmd->l4flags |= 1U << 8;
 		break;
 	case O_ORIG_VTAG:
-		cmd->tmpl.vtag_orig = (uint32_t)atoi(arg);
+		/*
+		 * 1.4.7 converts the tag to network order and libnetfilter_conntrack
+		 * does once more: the kernel gets it byte-swapped (and 1.4.7's save
+		 * swaps it back). Send it the same way, or entries made by -I/-A/-U
+		 * differ from 1.4.7's and a save/load round trip swaps every tag.
+		 */
+		cmd->tmpl.vtag_orig = htonl((uint32_t)atoi(arg));
 		cmd->tmpl.set |= T_SCTP_VTAG_ORIG;
 		cmd->l4flags |= 1U << 9;
 		break;
 	case O_REPL_VTAG:
-		cmd->tmpl.vtag_repl = (uint32_t)atoi(arg);
+		cmd->tmpl.vtag_repl = htonl((uint32_t)atoi(arg));
 		cmd->tmpl.set |= T_SCTP_VTAG_REPL;
 		cmd->l4flags |= 1U << 10;
 		break;

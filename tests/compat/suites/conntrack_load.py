@@ -11,6 +11,8 @@ from difftest import Case, step
 from suites import conntrack_state as state
 
 POST = step("-L", "-o", "extended,labels", oracle_only=True, label="table after")
+# save shows what the default listing does not: sctp verification tags, dccp roles
+POST_SAVE = step("-L", "-o", "save", oracle_only=True, label="table after, saved")
 
 U = "-p udp --sport 1 --dport 2 -t 50"
 
@@ -122,8 +124,26 @@ def base_as_save(zone_from=None, zone_to=None):
     return "\n".join(out) + "\n"
 
 
+# fields only the save listing shows
+SAVED = [
+    ("sctp-vtags", "-I -s 10.50.1.1 -d 10.50.1.2 -p sctp --sport 1 --dport 2 --state ESTABLISHED "
+     "--orig-vtag 4216 --reply-vtag 29512 -t 50\n-A -s 10.50.1.3 -d 10.50.1.2 -p sctp --sport 1 "
+     "--dport 2 --state COOKIE_WAIT --orig-vtag 1 --reply-vtag 4294967295 -t 50\n"),
+    ("sctp-vtag-update", "-I -s 10.50.1.1 -d 10.50.1.2 -p sctp --sport 1 --dport 2 --state "
+     "ESTABLISHED --orig-vtag 5 --reply-vtag 6 -t 50\n-U -s 10.50.1.1 -p sctp --orig-vtag 77\n"),
+    ("dccp-role", "-I -s 10.50.1.4 -d 10.50.1.2 -p dccp --sport 1 --dport 2 --state OPEN "
+     "--role server -t 50\n"),
+    ("zones", "-I -s 10.50.1.5 -d 10.50.1.2 -p udp --sport 1 --dport 2 -t 50 -w 9\n"
+     "-I -s 10.50.1.6 -d 10.50.1.2 -p udp --sport 1 --dport 2 -t 50 --orig-zone 3\n"
+     "-I -s 10.50.1.7 -d 10.50.1.2 -p udp --sport 1 --dport 2 -t 50 --reply-zone 4\n"),
+]
+
+
 def cases():
     out = []
+    for name, text in SAVED:
+        out.append(Case("R.saved.%s" % name, [step("-R", "-", stdin=text), POST_SAVE], "empty",
+                        mutating=True))
     for name, text in FILES:
         fx = "base" if "base" in name else "empty"
         out.append(Case("R.%s" % name, [step("-R", "-", stdin=text), POST], fx, mutating=True))
