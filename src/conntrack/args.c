@@ -256,6 +256,15 @@ static int parse_inetaddr(const char *s, union ctf_addr *a)
 	return AF_UNSPEC;
 }
 
+/* snprintf(buf, size, "%s", s) without the printf machinery (hot in -R). */
+static void copy_trunc(char *buf, size_t size, const char *s)
+{
+	size_t n = strnlen(s, size - 1);
+
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
 /* Address plus optional "/prefix": *ret_mask is -1 without one, -2 when invalid. */
 static int parse_addr(const char *arg, union ctf_addr *a, int *ret_mask)
 {
@@ -263,7 +272,7 @@ static int parse_addr(const char *arg, union ctf_addr *a, int *ret_mask)
 	int family;
 	long m;
 
-	snprintf(buf, sizeof(buf), "%s", arg);
+	copy_trunc(buf, sizeof(buf), arg);
 	*ret_mask = -1;
 	slash = strchr(buf, '/');
 	if (slash) {
@@ -402,7 +411,7 @@ static int split_nat(struct parser *ps, const char *arg, char *addr, size_t len,
 	const char *open = strchr(arg, '['), *close, *colon = NULL;
 
 	*ret_port = NULL;
-	snprintf(addr, len, "%s", arg);
+	copy_trunc(addr, len, arg);
 	if (open) {
 		close = strchr(open + 1, ']');
 		if (close == open + 1)

@@ -732,9 +732,37 @@ const struct ct_proto *ct_proto_by_num(int protonum)
 	return &ct_proto_unknown;
 }
 
+/*
+ * getprotobyname() reads /etc/protocols from the top on every call, and a
+ * miss ("-p 99") reads all of it: a load file of 100,000 such lines spent a
+ * third of its time there. Remember the last few answers (hits and misses);
+ * the file does not change during a run. Called from the parsing thread only.
+ */
+static int protoent_cached(const char *name)
+{
+	static struct {
+		char name[32];
+		int num; /* -1: not in /etc/protocols */
+	} cache[8];
+	static unsigned int used, next;
+	struct protoent *pe;
+	unsigned int i;
+	size_t len = strlen(name);
+
+	for (i = 0; i < used; i++)
+		if (strcmp(cache[i].name, name) == 0)
+			return cache[i].num;
+	pe = getprotobyname(name);
+	if (len >= sizeof(cache[0].name))
+		return pe ? pe->p_proto : -1;
+	i = used < 8 ? used++ : next++ % 8;
+	memcpy(cache[i].name, name, len + 1);
+	cache[i].num = pe ? pe->p_proto : -1;
+	return cache[i].num;
+}
+
 const struct ct_proto *ct_proto_find(const char *name, int *ret_protonum)
 {
-	struct protoent *pe;
 	size_t i;
 	int num;
 
@@ -744,9 +772,9 @@ const struct ct_proto *ct_proto_find(const char *name, int *ret_protonum)
 			return &protos[i];
 		}
 	}
-	pe = getprotobyname(name);
-	if (pe) {
-		*ret_protonum = pe->p_proto;
+	num = protoent_cached(name);
+	if (num >= 0) {
+		*ret_protonum = num;
 		return &ct_proto_unknown;
 	}
 	num = parse_proto_num(name);
