@@ -99,6 +99,13 @@ size_t ctf_fmt_exp_header(char *buf, size_t len, const struct ctf_fmt *fmt);
 size_t ctf_fmt_exp_footer(char *buf, size_t len, const struct ctf_fmt *fmt);
 
 /*
+ * ctf_fmt_json_str - @str as a quoted JSON string, escaped as the JSON style
+ * escapes every string (doc/json.md, "Encoding"). Return values as
+ * ctf_fmt_flow().
+ */
+size_t ctf_fmt_json_str(char *buf, size_t len, const char *str);
+
+/*
  * ctf_fmt_header, ctf_fmt_footer - the text that opens and closes a document
  * of @fmt's style ("<?xml ...?>\n<conntrack>\n" and "</conntrack>\n" for
  * XML; empty for the others). Return values as ctf_fmt_flow(). 1.4.7 prints

@@ -100,6 +100,7 @@ static void header(struct ev_state *st)
 static void userspace_suffix(struct ev_state *st, uint32_t portid)
 {
 	struct ct_out *o = &st->ctx->out;
+	char quoted[6 * 64 + 3]; /* a command name, every byte escaped */
 	const char *name;
 	bool json = st->fmt.style == CTF_FMT_JSON;
 
@@ -107,8 +108,8 @@ static void userspace_suffix(struct ev_state *st, uint32_t portid)
 		return;
 	name = ct_progname(&st->names, portid, realtime_ns());
 	o->len -= json ? 2 : 1; /* "}\n" or "\n" */
-	if (json && name)
-		ct_out_printf(o, ",\"portid\":%u,\"progname\":\"%s\"}\n", portid, name);
+	if (json && name && ctf_fmt_json_str(quoted, sizeof(quoted), name) < sizeof(quoted))
+		ct_out_printf(o, ",\"portid\":%u,\"progname\":%s}\n", portid, quoted);
 	else if (json)
 		ct_out_printf(o, ",\"portid\":%u}\n", portid);
 	else if (name)

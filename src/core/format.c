@@ -1774,6 +1774,16 @@ size_t ctf_fmt_exp(char *buf, size_t len, const struct ctf_exp *e, const struct 
 	return out_finish(&o, len);
 }
 
+size_t ctf_fmt_json_str(char *buf, size_t len, const char *str)
+{
+	struct out o;
+	char none;
+
+	out_init(&o, buf, len, &none);
+	put_json_str(&o, str);
+	return out_finish(&o, len);
+}
+
 size_t ctf_fmt_exp_header(char *buf, size_t len, const struct ctf_fmt *fmt)
 {
 	if (fmt && fmt->style == CTF_FMT_XML)

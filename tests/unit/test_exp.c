@@ -519,6 +519,23 @@ static void test_exp_json_fixtures(void **state)
 	free(names);
 }
 
+/* ctf_fmt_json_str: the escaping -E uses for "progname" (a command name may hold anything). */
+static void test_json_str(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(ctf_fmt_json_str(buf, sizeof(buf), "conntrack"), 11);
+	assert_string_equal(buf, "\"conntrack\"");
+	ctf_fmt_json_str(buf, sizeof(buf), "a\"b\\c\n\x01");
+	assert_string_equal(buf, "\"a\\\"b\\\\c\\u000a\\u0001\"");
+	ctf_fmt_json_str(buf, sizeof(buf), "caf\xc3\xa9\xff");
+	assert_string_equal(buf, "\"caf\xc3\xa9\\u00ff\"");
+	/* too small: the length it needs, the buffer NUL-terminated */
+	assert_int_equal(ctf_fmt_json_str(buf, 4, "conntrack"), 11);
+	assert_int_equal(strlen(buf), 3);
+}
+
 /* snprintf's contract: the full length always, a NUL-terminated prefix on truncation. */
 static void test_exp_truncated_output(void **state)
 {
@@ -562,6 +579,7 @@ int main(void)
 		cmocka_unit_test(test_exp_fixtures),
 		cmocka_unit_test(test_exp_json_fixtures),
 		cmocka_unit_test(test_exp_truncated_output),
+		cmocka_unit_test(test_json_str),
 	};
 
 	/* the fixtures were recorded with TZ=UTC: <when> is local time */
