@@ -54,10 +54,13 @@ static int guard_teardown(void **state)
 	return munmap(guard_base, 2 * page_size);
 }
 
-/* The first @len bytes of @msg, placed to end at the guard page, claiming @len. */
+/*
+ * The first @len bytes of @msg, claiming @len, placed to end at the guard
+ * page, or up to 3 bytes before it: netlink messages start 4-aligned.
+ */
 static const struct nlmsghdr *at_guard(const void *msg, size_t len)
 {
-	struct nlmsghdr *nlh = (struct nlmsghdr *)(guard_base + page_size - len);
+	struct nlmsghdr *nlh = (struct nlmsghdr *)(guard_base + ((page_size - len) & ~(size_t)3));
 
 	memcpy(nlh, msg, len);
 	if (len >= sizeof(*nlh))
