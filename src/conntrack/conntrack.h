@@ -216,7 +216,6 @@ struct ct_cmd {
 	struct ct_labels label_modify; /* --label-add / --label-del */
 	char *labelmap_path;
 	struct ctf_labelmap *labelmap;
-	bool labelmap_tried;
 	bool labelmap_borrowed; /* from struct ct_parse_shared: not ours to free */
 	char *netns;
 	bool any_nat_poison; /* -j ADDR: 1.4.7 wrote garbage into the orig source */
