@@ -12,6 +12,10 @@
 #                                                   instead of a file: the
 #                                                   line-buffered path
 #   FILTERED=0 bench/conntrack_events_bench.sh      skip the filtered phase
+#   ALONE=1 bench/conntrack_events_bench.sh         one listener per round instead
+#                                                   of both at once (they share
+#                                                   the CPUs with each other and
+#                                                   with the churn otherwise)
 #   BUILD=build-foo bench/conntrack_events_bench.sh
 # Output: one line per rate and listener: generated, delivered, loss %, the
 # loss the listener itself reported (ours: "N flow events have been lost.";
@@ -29,6 +33,7 @@ SECS=${SECS:-5}
 ARGS=${ARGS:-}
 OUT=${OUT:-file}
 FILTERED=${FILTERED:-1}
+ALONE=${ALONE:-0}
 ORACLE=${ORACLE:-/usr/sbin/conntrack}
 NS=ctf_bench_ev
 TICK=$(getconf CLK_TCK)
@@ -92,46 +97,61 @@ report() { # rate name delivered generated cpu_ticks self-reported-loss per
 			r == 0 ? "max" : r, n, g, d, ls, l, cpu, per == "gen" ? "generated" : "delivered" }'
 }
 
-# run RATE PER ARGS...: one round with both listeners; PER is "del" or "gen".
+# run RATE PER WHO ARGS...: one round; PER is "del" or "gen", WHO "ours",
+# "1.4.7" or "both" (listening at once on the same stream).
 run() {
-	local rate=$1 per=$2 opid epid o0 e0 out created gen lost elost
-	shift 2
+	local rate=$1 per=$2 who=$3 name bin pid out created gen lost
+	local -A p0 p1 pids
+	shift 3
 	new_ns
-	start ours "$BUILD/bin/conntrack" "$@"
-	opid=$LPID
-	start oracle "$ORACLE" "$@"
-	epid=$LPID
+	for name in ours 1.4.7; do
+		[ "$who" = both ] || [ "$who" = "$name" ] || continue
+		bin=$ORACLE
+		[ "$name" = ours ] && bin=$BUILD/bin/conntrack
+		start "$name" "$bin" "$@"
+		pids[$name]=$LPID
+	done
 	sleep 1
-	o0=$(cpu_ticks "$opid")
-	e0=$(cpu_ticks "$epid")
+	for name in "${!pids[@]}"; do p0[$name]=$(cpu_ticks "${pids[$name]}"); done
 	out=$(ip netns exec "$NS" "$BUILD/bin/collector_churn" "$rate" "$SECS")
 	created=$(echo "$out" | awk '{print $2}')
 	gen=$((created * 2))
-	sleep 3 # let both drain their sockets
-	o1=$(cpu_ticks "$opid")
-	e1=$(cpu_ticks "$epid")
-	stop "$opid"
-	stop "$epid"
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+	sleep 3 # let the listeners drain their sockets
+	for name in "${!pids[@]}"; do p1[$name]=$(cpu_ticks "${pids[$name]}"); done
+	for name in "${!pids[@]}"; do stop "${pids[$name]}"; done
+	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
 	wait 2>/dev/null || true
 	PIDS=()
-	lost=$(awk '/flow events have been lost/ {print $1}' "$TMP/ours.err")
-	elost=$(grep -c 'ENOBUFS\|No buffer space' "$TMP/oracle.err" || true)
-	report "$rate" ours "$(wc -l <"$TMP/ours.out")" "$gen" $((o1 - o0)) "${lost:-0}" "$per"
-	report "$rate" "1.4.7" "$(wc -l <"$TMP/oracle.out")" "$gen" $((e1 - e0)) \
-		"${elost}warn" "$per"
+	for name in ours 1.4.7; do
+		[ -n "${pids[$name]:-}" ] || continue
+		if [ "$name" = ours ]; then
+			lost=$(sed -n 's/.* \([0-9]*\) flow events have been lost\./\1/p' "$TMP/$name.err")
+			lost=${lost:-0}
+		else
+			lost="$(grep -c 'ENOBUFS' "$TMP/$name.err" || true)warn"
+		fi
+		report "$rate" "$name" "$(wc -l <"$TMP/$name.out")" "$gen" \
+			$((p1[$name] - p0[$name])) "$lost" "$per"
+	done
 }
 
 echo "# conntrack -E benchmark: $SECS s per rate, stdout to a $OUT, $(nproc) CPUs," \
 	"kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -z "$ARGS" ] || echo "# options: -E $ARGS"
 for RATE in $RATES; do
-	# shellcheck disable=SC2086
-	run "$RATE" del $ARGS
+	if [ "$ALONE" = 1 ]; then
+		# shellcheck disable=SC2086
+		run "$RATE" del ours $ARGS
+		# shellcheck disable=SC2086
+		run "$RATE" del 1.4.7 $ARGS
+	else
+		# shellcheck disable=SC2086
+		run "$RATE" del both $ARGS
+	fi
 done
 if [ "$FILTERED" = 1 ]; then
 	echo "# filtered: -E -p tcp (none of the UDP churn matches)"
 	last=${RATES##* }
 	# shellcheck disable=SC2086
-	run "$last" gen $ARGS -p tcp
+	run "$last" gen both $ARGS -p tcp
 fi
