@@ -68,8 +68,15 @@ time.sleep(30)
 '''
 
 
+STARTED = []  # every process started, killed at the end whatever happens: a
+# listener left behind would slow down every namespace's conntrack (the kernel
+# formats events for all of them while any listener exists)
+
+
 def ns_exec(ns, argv, **kw):
-    return subprocess.Popen(["nsenter", "-t", str(ns.pid), "-n", "--"] + argv, **kw)
+    p = subprocess.Popen(["nsenter", "-t", str(ns.pid), "-n", "--"] + argv, **kw)
+    STARTED.append(p)
+    return p
 
 
 def listen(ns, binary, args):
@@ -167,8 +174,10 @@ def main():
         check_lost(ns)
         return 0
     finally:
-        ns.kill()
-        ns.wait()
+        for p in STARTED + [ns]:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
 
 
 if __name__ == "__main__":
