@@ -9,6 +9,9 @@
 #   bench/collector_bench.sh                   rates 25k 50k 100k 225k max, 5 s each
 #   RATES="50000 0" SECS=10 bench/collector_bench.sh
 #   LIVE=250000 bench/collector_bench.sh       scale phase size (<= nf_conntrack_max)
+#   RAISE_MAX=1 LIVE=1000000 bench/collector_bench.sh
+#                                              raise the host's nf_conntrack_max for
+#                                              the run (a namespace cannot; restored after)
 #   BUILD=build-foo bench/collector_bench.sh
 # Output: one line per rate and consumer: generated, delivered, loss %, CPU
 # seconds per million events; then memory/flow and scrape time.
@@ -34,11 +37,14 @@ ULOGD_LIB=$(dirname "$(find /usr/lib -name ulogd_inpflow_NFCT.so 2>/dev/null | h
 
 TMP=$(mktemp -d /tmp/ctf_bench_coll.XXXXXX)
 PIDS=()
+MAXFILE=/proc/sys/net/netfilter/nf_conntrack_max
+OLD_MAX=$(cat "$MAXFILE")
 cleanup() {
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
 	ip netns del "$NS" 2>/dev/null || true
 	rm -rf "$TMP"
+	[ "$(cat "$MAXFILE")" = "$OLD_MAX" ] || echo "$OLD_MAX" >"$MAXFILE"
 }
 trap cleanup EXIT INT TERM
 
@@ -144,6 +150,11 @@ for RATE in $RATES; do
 done
 
 # Scale: hold LIVE entries, compare the collector's RSS with and without them.
+if [ "${RAISE_MAX:-0}" = 1 ] && [ "$OLD_MAX" -lt $((LIVE + 100000)) ]; then
+	echo $((LIVE + 100000)) >"$MAXFILE"
+fi
+[ "$LIVE" -lt "$(cat "$MAXFILE")" ] ||
+	{ echo "collector_bench: LIVE=$LIVE exceeds nf_conntrack_max (see RAISE_MAX=1)" >&2; exit 1; }
 new_ns
 start_collector
 rss0=$(awk '/VmRSS/ {print $2}' "/proc/$CPID/status")

@@ -15,7 +15,7 @@ PACKAGES=(
 	# the reference tools we are tested against
 	conntrack conntrackd nfct
 	# benchmarks
-	hyperfine time
+	hyperfine time ulogd2 ulogd2-json
 )
 
 if [ "$(id -u)" -ne 0 ]; then
