@@ -111,12 +111,27 @@ int ctf_nl_walk(const void *buf, size_t len, uint32_t seq, ctf_nl_msg_cb cb, voi
 		bool *ret_intr);
 
 /*
+ * ctf_nfnl_msg_put - start an nfnetlink request at @buf, which must have
+ * CTF_NL_REQ_SIZE bytes (or a batch's room): message @type of subsystem
+ * @subsys (NFNL_SUBSYS_*), NLM_F_REQUEST | @flags, and an nfgenmsg for
+ * @family. Only the two headers are written. Returns the header (never NULL).
+ */
+struct nlmsghdr *ctf_nfnl_msg_put(void *buf, uint8_t subsys, uint8_t type, uint16_t flags,
+				  uint8_t family, uint32_t seq);
+
+/*
  * ctf_nl_request - send the request @nlh and receive its replies, running @cb
  * (may be NULL) on each data message, until the ACK, an error or
  * NLMSG_DONE. Set NLM_F_ACK in @nlh unless a data reply ends it.
  * Returns 0, the kernel's -errno, or @cb's negative return.
  */
 int ctf_nl_request(struct ctf_nl *nl, struct nlmsghdr *nlh, ctf_nl_msg_cb cb, void *data);
+
+/*
+ * ctf_nl_exchange - ctf_nl_dump() (not pipelined) when @nlh has NLM_F_DUMP,
+ * ctf_nl_request() otherwise. Returns as they do.
+ */
+int ctf_nl_exchange(struct ctf_nl *nl, struct nlmsghdr *nlh, ctf_nl_msg_cb cb, void *data);
 
 enum {
 	/*

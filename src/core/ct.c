@@ -9,6 +9,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
 #include <ctflow/ct.h>
+#include <ctflow/nl.h>
 
 /* Newer than the 6.1 uapi headers Debian 12 ships. */
 #define CTA_TIMESTAMP_EVENT_ 27
@@ -656,17 +657,7 @@ int ctf_flow_parse(const struct nlmsghdr *nlh, struct ctf_flow *ret_flow)
 struct nlmsghdr *ctf_ct_msg_put(void *buf, uint16_t type, uint16_t flags, uint8_t family,
 				uint32_t seq)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct nfgenmsg *nfg;
-
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = seq;
-	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
-	nfg->nfgen_family = family;
-	nfg->version = NFNETLINK_V0;
-	nfg->res_id = 0;
-	return nlh;
+	return ctf_nfnl_msg_put(buf, NFNL_SUBSYS_CTNETLINK, (uint8_t)type, flags, family, seq);
 }
 
 /* Each put helper returns false once the buffer is full; callers turn that into -EMSGSIZE. */

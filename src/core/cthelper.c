@@ -71,21 +71,9 @@ void ctf_cthelper_from_stub(struct ctf_cthelper *h, const struct ctf_cthelper_st
 
 struct nlmsghdr *ctf_cthelper_msg_put(void *buf, uint16_t type, uint16_t flags, uint32_t seq)
 {
-	struct nlmsghdr *nlh;
-	struct nfgenmsg *nfg;
-
 	/* Zeroed so the attribute padding libmnl 1.0.4 skips is not stack garbage. */
 	memset(buf, 0, CTF_NL_REQ_SIZE);
-	nlh = mnl_nlmsg_put_header(buf);
-
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTHELPER << 8) | type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = seq;
-	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
-	nfg->nfgen_family = AF_UNSPEC;
-	nfg->version = NFNETLINK_V0;
-	nfg->res_id = 0;
-	return nlh;
+	return ctf_nfnl_msg_put(buf, NFNL_SUBSYS_CTHELPER, (uint8_t)type, flags, AF_UNSPEC, seq);
 }
 
 static bool put_tuple(struct nlmsghdr *nlh, size_t len, const struct ctf_cthelper *h)
@@ -323,9 +311,7 @@ int ctf_cthelper_request(struct ctf_nl *nl, uint16_t type, uint16_t flags,
 		if (r < 0)
 			return r;
 	}
-	if (flags & NLM_F_DUMP)
-		return ctf_nl_dump(nl, nlh, cb, data, 0);
-	return ctf_nl_request(nl, nlh, cb, data);
+	return ctf_nl_exchange(nl, nlh, cb, data);
 }
 
 /* Swallows the helper a GET for the empty name might (never) find. */

@@ -8,6 +8,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
 #include <ctflow/exp.h>
+#include <ctflow/nl.h>
 
 #include "attrs.h"
 
@@ -214,17 +215,7 @@ int ctf_exp_parse(const struct nlmsghdr *nlh, struct ctf_exp *ret_exp)
 struct nlmsghdr *ctf_exp_msg_put(void *buf, uint16_t type, uint16_t flags, uint8_t family,
 				 uint32_t seq)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct nfgenmsg *nfg;
-
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK_EXP << 8) | type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = seq;
-	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
-	nfg->nfgen_family = family;
-	nfg->version = NFNETLINK_V0;
-	nfg->res_id = 0;
-	return nlh;
+	return ctf_nfnl_msg_put(buf, NFNL_SUBSYS_CTNETLINK_EXP, (uint8_t)type, flags, family, seq);
 }
 
 static int put_nat(struct nlmsghdr *nlh, size_t len, const struct ctf_exp *e)

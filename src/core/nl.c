@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <linux/filter.h>
 #include <libmnl/libmnl.h>
+#include <linux/netfilter/nfnetlink.h>
 
 #include <ctflow/log.h>
 #include <ctflow/nl.h>
@@ -240,6 +241,22 @@ static int receive_reply(struct ctf_nl *nl, uint32_t seq, ctf_nl_msg_cb cb, void
 	return ret;
 }
 
+struct nlmsghdr *ctf_nfnl_msg_put(void *buf, uint8_t subsys, uint8_t type, uint16_t flags,
+				  uint8_t family, uint32_t seq)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nfgenmsg *nfg;
+
+	nlh->nlmsg_type = (uint16_t)(subsys << 8 | type);
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = seq;
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = family;
+	nfg->version = NFNETLINK_V0;
+	nfg->res_id = 0;
+	return nlh;
+}
+
 int ctf_nl_request(struct ctf_nl *nl, struct nlmsghdr *nlh, ctf_nl_msg_cb cb, void *data)
 {
 	bool intr;
@@ -415,6 +432,13 @@ int ctf_nl_dump(struct ctf_nl *nl, struct nlmsghdr *nlh, ctf_nl_msg_cb cb, void 
 	if (r == 0 && intr)
 		r = -EINTR;
 	return r;
+}
+
+int ctf_nl_exchange(struct ctf_nl *nl, struct nlmsghdr *nlh, ctf_nl_msg_cb cb, void *data)
+{
+	if (nlh->nlmsg_flags & NLM_F_DUMP)
+		return ctf_nl_dump(nl, nlh, cb, data, 0);
+	return ctf_nl_request(nl, nlh, cb, data);
 }
 
 /* Batches: many ACKed requests in one sendmsg, replies matched by sequence. */
