@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The kernel's own limit, for ct_bench.sh: the least a program can do with
+ * The kernel's own limit, for ct_bench.py: the least a program can do with
  * plain libmnl (no libctflow), against which conntrack -L / -D are timed.
  *   nl_minimal fill N       create N entries, half udp, half tcp, in batches
  *   nl_minimal dump         dump the table and count the entries, nothing else
