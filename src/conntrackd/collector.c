@@ -121,9 +121,10 @@ static void *poller_main(void *arg)
 
 	pthread_mutex_lock(&c->poll_lock);
 	while (!atomic_load(&c->stop)) {
-		bool resync = c->resync_wanted;
+		bool resync;
 
 		now = coll_now_secs();
+		resync = c->resync_at && (int32_t)(now - c->resync_at) >= 0;
 		if (!resync && (int32_t)(now - next_poll) < 0 &&
 		    !(confirm_at && (int32_t)(now - confirm_at) >= 0)) {
 			deadline(&ts, 1); /* wake every second to expire tombstones */
@@ -133,7 +134,8 @@ static void *poller_main(void *arg)
 			pthread_mutex_lock(&c->poll_lock);
 			continue;
 		}
-		c->resync_wanted = false;
+		if (resync)
+			c->resync_at = 0;
 		pthread_mutex_unlock(&c->poll_lock);
 		if (resync) {
 			atomic_fetch_add(&c->resyncs, 1);
@@ -150,10 +152,25 @@ static void *poller_main(void *arg)
 	return NULL;
 }
 
+/*
+ * An overrun asks for a resync dump NetlinkOverrunResync seconds later (as
+ * 1.4.7 schedules it: after the burst that overran the socket, not during
+ * it); a resync already due earlier stays. With "off" nothing is scheduled:
+ * the loss is still counted and marked by a GAP record.
+ */
 void coll_request_resync(struct collector *c)
 {
+	int delay = c->conf->general.netlink_overrun_resync;
+	uint32_t at;
+
+	if (delay < 0)
+		return;
+	at = coll_now_secs() + (uint32_t)delay;
+	if (!at)
+		at = 1; /* 0 means none */
 	pthread_mutex_lock(&c->poll_lock);
-	c->resync_wanted = true;
+	if (!c->resync_at || (int32_t)(at - c->resync_at) < 0)
+		c->resync_at = at;
 	pthread_cond_signal(&c->poll_cond);
 	pthread_mutex_unlock(&c->poll_lock);
 }

@@ -107,7 +107,7 @@ struct collector {
 	bool poll_started;
 	pthread_mutex_t poll_lock;
 	pthread_cond_t poll_cond;
-	bool resync_wanted; /* under poll_lock */
+	uint32_t resync_at; /* under poll_lock: when a requested resync is due, 0: none */
 
 	/* The metrics page's own socket for the kernel's statistics. */
 	struct ctf_nl *stats_nl;

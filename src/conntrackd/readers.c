@@ -138,8 +138,9 @@ static void overrun(struct coll_reader *rd, uint32_t *last_log)
 		atomic_store(&rd->rcvbuf_now, rd->rcvbuf);
 	}
 	if (ratelimit(last_log, 10))
-		ctf_log(LOG_WARNING, "reader %u: netlink overrun, %llu events lost, resyncing", rd->cpu,
-			(unsigned long long)lost);
+		ctf_log(LOG_WARNING, "reader %u: netlink overrun, %llu events lost%s", rd->cpu,
+			(unsigned long long)lost,
+			c->conf->general.netlink_overrun_resync < 0 ? "" : ", resync scheduled");
 	coll_request_resync(c);
 }
 

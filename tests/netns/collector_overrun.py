@@ -42,7 +42,7 @@ def main():
     records = os.path.join(tmp, "flows.pb")
     with open(conf, "w") as f:
         f.write("General {\n\tLockFile %s/lock\n\tNetlinkBufferSize 4096\n"
-                "\tNetlinkBufferSizeMaxGrowth 4096\n}\n"
+                "\tNetlinkBufferSizeMaxGrowth 4096\n\tNetlinkOverrunResync 1\n}\n"
                 "Collector {\n\tReaders 1\n\tActiveTimeout 0\n\tCounterPollInterval 1\n"
                 "\tEnableAccounting on\n}\n"
                 "Exporters {\n\tFile {\n\t\tPath %s\n\t}\n"
