@@ -55,18 +55,29 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* One full dump of the table. Returns the entries seen or -errno (-EINTR: inconsistent). */
+/* Dumps the kernel marked NLM_F_DUMP_INTR are started again, this often at most. */
+#define DUMP_ATTEMPTS 3
+
+/*
+ * One full dump of the table. A dump the kernel flags as inconsistent may
+ * have missed entries, which a sweep would then take for ended flows, so it
+ * is restarted; applying an entry twice changes nothing. Returns the entries
+ * seen or -errno (-EINTR: still inconsistent after every attempt).
+ */
 static long dump(struct collector *c, enum coll_dump_kind kind)
 {
 	struct dump_ctx d = { .p = &c->poller, .kind = kind };
 	char buf[CTF_NL_REQ_SIZE];
 	struct nlmsghdr *nlh;
 	uint64_t t0 = coll_now_ns();
-	int r;
+	int r, attempt = 0;
 
-	nlh = ctf_ct_msg_put(buf, IPCTNL_MSG_CT_GET, NLM_F_DUMP, AF_UNSPEC,
-			     ctf_nl_next_seq(c->dump_nl));
-	r = ctf_nl_dump(c->dump_nl, nlh, dump_cb, &d, CTF_NL_DUMP_PIPELINE);
+	do {
+		d.n = 0;
+		nlh = ctf_ct_msg_put(buf, IPCTNL_MSG_CT_GET, NLM_F_DUMP, AF_UNSPEC,
+				     ctf_nl_next_seq(c->dump_nl));
+		r = ctf_nl_dump(c->dump_nl, nlh, dump_cb, &d, CTF_NL_DUMP_PIPELINE);
+	} while (r == -EINTR && ++attempt < DUMP_ATTEMPTS);
 	atomic_store(&c->dump_usecs, (coll_now_ns() - t0) / 1000);
 	atomic_fetch_add(&c->dumps, 1);
 	if (r < 0) {
