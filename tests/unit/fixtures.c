@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Reading recorded .nl fixtures for the unit tests. */
+/* Reading recorded .nl fixtures, and the guard page, for the unit tests. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
 
 #include "fixtures.h"
 
@@ -141,4 +143,70 @@ char **fixture_list(const char *dir)
 	if (names)
 		qsort(names, n, sizeof(char *), cmp_str);
 	return names;
+}
+
+int ctf_guard_init(struct ctf_guard *g, size_t room)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	void *map;
+
+	memset(g, 0, sizeof(*g));
+	room = (room + page - 1) / page * page;
+	map = mmap(NULL, room + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED)
+		return -errno;
+	if (mprotect((uint8_t *)map + room, page, PROT_NONE) < 0) {
+		int r = -errno;
+
+		munmap(map, room + page);
+		return r;
+	}
+	g->map = map;
+	g->map_len = room + page;
+	g->room = room;
+	return 0;
+}
+
+void ctf_guard_done(struct ctf_guard *g)
+{
+	if (g->map)
+		(void)munmap(g->map, g->map_len);
+	memset(g, 0, sizeof(*g));
+}
+
+void *ctf_guard_place(struct ctf_guard *g, const void *data, size_t len, size_t align)
+{
+	size_t start;
+
+	if (len > g->room)
+		return NULL;
+	start = (g->room - len) & ~(align - 1);
+	memcpy(g->map + start, data, len);
+	/* the slack an alignment leaves: deterministic, not the last input's tail */
+	memset(g->map + start + len, 0, g->room - start - len);
+	return g->map + start;
+}
+
+struct nlmsghdr *ctf_guard_nlmsg(struct ctf_guard *g, const void *msg, size_t len)
+{
+	struct nlmsghdr *nlh = ctf_guard_place(g, msg, len, NLMSG_ALIGNTO);
+
+	if (nlh && len >= sizeof(*nlh))
+		nlh->nlmsg_len = (uint32_t)len;
+	return nlh;
+}
+
+struct ctf_guard ctf_guard_page;
+
+int ctf_guard_page_setup(void **state)
+{
+	(void)state;
+	return ctf_guard_init(&ctf_guard_page, 1) < 0 ? -1 : 0;
+}
+
+int ctf_guard_page_teardown(void **state)
+{
+	(void)state;
+	ctf_guard_done(&ctf_guard_page);
+	return 0;
 }

@@ -18,48 +18,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
-#include <unistd.h>
 #include <arpa/inet.h>
-#include <sys/mman.h>
 
 #include <ctflow/conf.h>
 
 #include "fixtures.h"
 
-/* A buffer whose last byte sits just before a PROT_NONE page. */
-struct guarded {
-	char *map;
-	size_t map_len;
-	char *data;
-};
-
-static void guard_copy(struct guarded *g, const char *text, size_t len)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	size_t pages = (len + (size_t)page - 1) / (size_t)page + 1;
-
-	g->map_len = pages * (size_t)page;
-	g->map = mmap(NULL, g->map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	assert_true(g->map != MAP_FAILED);
-	assert_int_equal(mprotect(g->map + g->map_len - page, (size_t)page, PROT_NONE), 0);
-	g->data = g->map + g->map_len - page - len;
-	memcpy(g->data, text, len);
-}
-
-static void guard_free(struct guarded *g)
-{
-	munmap(g->map, g->map_len);
-}
-
+/* Parse @len bytes of @text from a copy whose last byte sits just before a PROT_NONE page. */
 static int parse_len(const char *text, size_t len, struct ctf_conf **ret,
 		     struct ctf_conf_error *err)
 {
-	struct guarded g;
+	struct ctf_guard g;
+	const char *data;
 	int r;
 
-	guard_copy(&g, text, len);
-	r = ctf_conf_parse(ret, "test.conf", g.data, len, err);
-	guard_free(&g);
+	assert_int_equal(ctf_guard_init(&g, len), 0);
+	data = ctf_guard_place(&g, text, len, 1);
+	assert_non_null(data);
+	r = ctf_conf_parse(ret, "test.conf", data, len, err);
+	ctf_guard_done(&g);
 	return r;
 }
 

@@ -15,9 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <arpa/inet.h>
-#include <sys/mman.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -30,26 +28,6 @@
 #define CTA_TIMESTAMP_EVENT_ 27
 #define BUF_SIZE 8192
 
-/* ---- a page followed by a PROT_NONE page ---- */
-
-static uint8_t *guard_base;
-static size_t page_size;
-
-static int guard_setup(void **state)
-{
-	page_size = (size_t)sysconf(_SC_PAGESIZE);
-	guard_base = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			  -1, 0);
-	if (guard_base == MAP_FAILED)
-		return -1;
-	return mprotect(guard_base + page_size, page_size, PROT_NONE);
-}
-
-static int guard_teardown(void **state)
-{
-	return munmap(guard_base, 2 * page_size);
-}
-
 /*
  * @len bytes of @msg ending at the PROT_NONE page, claiming @len in
  * nlmsg_len. The header must stay 4-byte aligned, so a length that is not a
@@ -57,12 +35,11 @@ static int guard_teardown(void **state)
  */
 static struct nlmsghdr *guarded(const void *msg, size_t len)
 {
-	size_t start = (page_size - len) & ~(size_t)3;
-	struct nlmsghdr *nlh = (void *)(guard_base + start);
+	struct nlmsghdr *nlh;
 
-	assert_true(len <= page_size && len >= sizeof(*nlh));
-	memcpy(nlh, msg, len);
-	nlh->nlmsg_len = (uint32_t)len;
+	assert_true(len >= sizeof(*nlh));
+	nlh = ctf_guard_nlmsg(&ctf_guard_page, msg, len);
+	assert_non_null(nlh); /* at most a page */
 	return nlh;
 }
 
@@ -789,5 +766,6 @@ int main(void)
 		cmocka_unit_test(test_ct_event_types),
 	};
 
-	return cmocka_run_group_tests_name("ct", tests, guard_setup, guard_teardown);
+	return cmocka_run_group_tests_name("ct", tests, ctf_guard_page_setup,
+					   ctf_guard_page_teardown);
 }

@@ -14,14 +14,15 @@
 
 #include <errno.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_cthelper.h>
 
 #include <ctflow/cthelper.h>
+
+#include "checks.h"
+#include "fixtures.h"
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the fixtures spell the host-order netlink fields little-endian"
@@ -74,34 +75,12 @@ static const uint8_t reply_two_policies[] = {
 };
 /* clang-format on */
 
-static const struct nlmsghdr *guarded(const void *msg, size_t len)
-{
-	static uint8_t *base;
-	long page = sysconf(_SC_PAGESIZE);
-	size_t room = (len + 3) & ~(size_t)3;
-	uint32_t nlmsg_len;
-
-	if (!base) {
-		base = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		assert_true(base != MAP_FAILED);
-		assert_int_equal(mprotect(base + page, (size_t)page, PROT_NONE), 0);
-	}
-	assert_true(room <= (size_t)page);
-	/* The fixtures are counted by hand: their length field must agree. */
-	memcpy(&nlmsg_len, msg, sizeof(nlmsg_len));
-	assert_int_equal(nlmsg_len, len);
-	memset(base, 0, (size_t)page);
-	memcpy(base + page - room, msg, len);
-	return (const struct nlmsghdr *)(base + page - room);
-}
-
 static void test_cthelper_parse_dump_entry(void **state)
 {
 	struct ctf_cthelper h;
 
 	(void)state;
-	assert_int_equal(ctf_cthelper_parse(guarded(reply_ftp, sizeof(reply_ftp)), &h), 0);
+	assert_int_equal(ctf_cthelper_parse(guarded_fixture(reply_ftp, sizeof(reply_ftp)), &h), 0);
 	assert_string_equal(h.name, "ftp");
 	assert_int_equal(h.queue_num, 5);
 	assert_int_equal(h.l3proto, AF_INET);
@@ -124,7 +103,9 @@ static void test_cthelper_parse_two_policies(void **state)
 
 	(void)state;
 	assert_int_equal(
-		ctf_cthelper_parse(guarded(reply_two_policies, sizeof(reply_two_policies)), &h), 0);
+		ctf_cthelper_parse(guarded_fixture(reply_two_policies, sizeof(reply_two_policies)),
+				   &h),
+		0);
 	assert_int_equal(h.l3proto, AF_INET6);
 	assert_int_equal(h.l4proto, IPPROTO_UDP);
 	assert_int_equal(h.status, CTF_CTHELPER_DISABLED);
@@ -142,7 +123,7 @@ static void test_cthelper_format(void **state)
 	size_t n;
 
 	(void)state;
-	assert_int_equal(ctf_cthelper_parse(guarded(reply_ftp, sizeof(reply_ftp)), &h), 0);
+	assert_int_equal(ctf_cthelper_parse(guarded_fixture(reply_ftp, sizeof(reply_ftp)), &h), 0);
 	n = ctf_cthelper_format(buf, sizeof(buf), &h, CTF_CTHELPER_FMT_TEXT);
 	assert_string_equal(buf,
 			    "{\n\t.name = ftp,\n\t.queuenum = 5,\n\t.l3protonum = 2,\n"
@@ -155,7 +136,9 @@ static void test_cthelper_format(void **state)
 			    "\"status\":\"enabled\",\"policies\":[{\"name\":\"ftp\","
 			    "\"expect_max\":1,\"expect_timeout\":300}]}");
 	assert_int_equal(
-		ctf_cthelper_parse(guarded(reply_two_policies, sizeof(reply_two_policies)), &h), 0);
+		ctf_cthelper_parse(guarded_fixture(reply_two_policies, sizeof(reply_two_policies)),
+				   &h),
+		0);
 	ctf_cthelper_format(buf, sizeof(buf), &h, CTF_CTHELPER_FMT_TEXT);
 	assert_non_null(strstr(buf, "\t.status = disabled,\n"));
 	ctf_cthelper_format(buf, sizeof(buf), &h, CTF_CTHELPER_FMT_JSON);
@@ -279,7 +262,7 @@ static void test_cthelper_roundtrip(void **state)
 		     CTF_CTHELPER_P_STATUS;
 	nlh = ctf_cthelper_msg_put(buf, NFNL_MSG_CTHELPER_NEW, 0, 1);
 	assert_int_equal(ctf_cthelper_put(nlh, sizeof(buf), &in), 0);
-	assert_int_equal(ctf_cthelper_parse(guarded(buf, nlh->nlmsg_len), &out), 0);
+	assert_int_equal(ctf_cthelper_parse(guarded_fixture(buf, nlh->nlmsg_len), &out), 0);
 	assert_memory_equal(&in, &out, sizeof(in));
 }
 
@@ -289,7 +272,7 @@ static void test_cthelper_request_is_not_a_reply(void **state)
 	struct ctf_cthelper h;
 
 	(void)state;
-	assert_int_equal(ctf_cthelper_parse(guarded(req_add_ftp, sizeof(req_add_ftp)), &h),
+	assert_int_equal(ctf_cthelper_parse(guarded_fixture(req_add_ftp, sizeof(req_add_ftp)), &h),
 			 -EBADMSG);
 }
 
@@ -404,7 +387,8 @@ static void test_cthelper_malformed_replies(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		memset(&h, 0x5a, sizeof(h));
-		if (ctf_cthelper_parse(guarded(cases[i].msg, cases[i].len), &h) != cases[i].err)
+		if (ctf_cthelper_parse(guarded_fixture(cases[i].msg, cases[i].len), &h) !=
+		    cases[i].err)
 			fail_msg("%s: expected %d", cases[i].what, cases[i].err);
 		assert_int_equal(h.present, 0x5a5a5a5a); /* untouched on failure */
 	}
@@ -475,5 +459,6 @@ int main(void)
 		cmocka_unit_test(test_cthelper_put_errors_and_names),
 	};
 
-	return cmocka_run_group_tests_name("cthelper", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("cthelper", tests, ctf_guard_page_setup,
+					   ctf_guard_page_teardown);
 }

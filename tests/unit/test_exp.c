@@ -17,9 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <arpa/inet.h>
-#include <sys/mman.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
@@ -32,39 +30,15 @@
 
 #define BUF_SIZE 8192
 
-/* ---- a page followed by a PROT_NONE page ---- */
-
-static uint8_t *guard_base;
-static size_t page_size;
-
-static int guard_setup(void **state)
-{
-	(void)state;
-	page_size = (size_t)sysconf(_SC_PAGESIZE);
-	guard_base = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			  -1, 0);
-	if (guard_base == MAP_FAILED)
-		return -1;
-	return mprotect(guard_base + page_size, page_size, PROT_NONE);
-}
-
-static int guard_teardown(void **state)
-{
-	(void)state;
-	return munmap(guard_base, 2 * page_size);
-}
-
 /*
  * The first @len bytes of @msg, claiming @len, placed to end at the guard
  * page, or up to 3 bytes before it: netlink messages start 4-aligned.
  */
 static const struct nlmsghdr *at_guard(const void *msg, size_t len)
 {
-	struct nlmsghdr *nlh = (struct nlmsghdr *)(guard_base + ((page_size - len) & ~(size_t)3));
+	const struct nlmsghdr *nlh = ctf_guard_nlmsg(&ctf_guard_page, msg, len);
 
-	memcpy(nlh, msg, len);
-	if (len >= sizeof(*nlh))
-		nlh->nlmsg_len = (uint32_t)len;
+	assert_non_null(nlh); /* at most a page */
 	return nlh;
 }
 
@@ -587,5 +561,6 @@ int main(void)
 
 	/* the fixtures were recorded with TZ=UTC: <when> is local time */
 	setenv("TZ", "UTC", 1);
-	return cmocka_run_group_tests_name("exp", tests, guard_setup, guard_teardown);
+	return cmocka_run_group_tests_name("exp", tests, ctf_guard_page_setup,
+					   ctf_guard_page_teardown);
 }

@@ -14,13 +14,15 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_cttimeout.h>
 
 #include <ctflow/timeout.h>
+
+#include "checks.h"
+#include "fixtures.h"
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the fixtures spell the host-order netlink fields little-endian"
@@ -87,39 +89,14 @@ static const char default_reply_sctp_json[] =
 	"\"shutdown_sent\":3,\"shutdown_recd\":3,\"shutdown_ack_sent\":3,"
 	"\"heartbeat_sent\":30,\"heartbeat_acked\":0}}";
 
-/*
- * A parser input that ends flush against a PROT_NONE page, so reading one
- * byte past the message faults.
- */
-static const struct nlmsghdr *guarded(const void *msg, size_t len)
-{
-	static uint8_t *base;
-	long page = sysconf(_SC_PAGESIZE);
-	size_t room = (len + 3) & ~(size_t)3;
-	uint32_t nlmsg_len;
-
-	if (!base) {
-		base = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		assert_true(base != MAP_FAILED);
-		assert_int_equal(mprotect(base + page, (size_t)page, PROT_NONE), 0);
-	}
-	assert_true(room <= (size_t)page);
-	/* The fixtures are counted by hand: their length field must agree. */
-	memcpy(&nlmsg_len, msg, sizeof(nlmsg_len));
-	assert_int_equal(nlmsg_len, len);
-	memset(base, 0, (size_t)page);
-	memcpy(base + page - room, msg, len);
-	return (const struct nlmsghdr *)(base + page - room);
-}
-
 static void test_timeout_parse_get_reply(void **state)
 {
 	static const uint32_t want[] = { 120, 60, 100, 120, 60, 30, 120, 10, 120, 300, 300 };
 	struct ctf_timeout t;
 
 	(void)state;
-	assert_int_equal(ctf_timeout_parse(guarded(get_reply_tcp, sizeof(get_reply_tcp)), &t), 0);
+	assert_int_equal(
+		ctf_timeout_parse(guarded_fixture(get_reply_tcp, sizeof(get_reply_tcp)), &t), 0);
 	assert_string_equal(t.name, "t1");
 	assert_int_equal(t.l3proto, AF_INET);
 	assert_int_equal(t.l4proto, IPPROTO_TCP);
@@ -137,7 +114,8 @@ static void test_timeout_format_text_is_nfct_layout(void **state)
 	size_t n;
 
 	(void)state;
-	assert_int_equal(ctf_timeout_parse(guarded(get_reply_tcp, sizeof(get_reply_tcp)), &t), 0);
+	assert_int_equal(
+		ctf_timeout_parse(guarded_fixture(get_reply_tcp, sizeof(get_reply_tcp)), &t), 0);
 	n = ctf_timeout_format(buf, sizeof(buf), &t, CTF_TIMEOUT_FMT_TEXT);
 	assert_string_equal(buf, get_reply_tcp_text);
 	assert_int_equal(n, strlen(get_reply_tcp_text));
@@ -151,7 +129,9 @@ static void test_timeout_recorded_sctp_defaults(void **state)
 
 	(void)state;
 	assert_int_equal(
-		ctf_timeout_parse(guarded(default_reply_sctp, sizeof(default_reply_sctp)), &t), 0);
+		ctf_timeout_parse(guarded_fixture(default_reply_sctp, sizeof(default_reply_sctp)),
+				  &t),
+		0);
 	assert_int_equal(t.present, CTF_TIMEOUT_P_L3PROTO | CTF_TIMEOUT_P_L4PROTO);
 	assert_int_equal(t.states, 0x1ff);
 	assert_int_equal(t.timeouts[7], 30);
@@ -292,7 +272,7 @@ static void test_timeout_roundtrip_every_protocol(void **state)
 		}
 		nlh = ctf_timeout_msg_put(buf, IPCTNL_MSG_TIMEOUT_NEW, 0, 1);
 		assert_int_equal(ctf_timeout_put(nlh, sizeof(buf), &in), 0);
-		assert_int_equal(ctf_timeout_parse(guarded(buf, nlh->nlmsg_len), &out), 0);
+		assert_int_equal(ctf_timeout_parse(guarded_fixture(buf, nlh->nlmsg_len), &out), 0);
 		assert_memory_equal(&in, &out, sizeof(in));
 	}
 }
@@ -313,7 +293,7 @@ static void test_timeout_unknown_protocol_has_no_policy(void **state)
 	struct ctf_timeout t;
 
 	(void)state;
-	assert_int_equal(ctf_timeout_parse(guarded(reply_igmp, sizeof(reply_igmp)), &t), 0);
+	assert_int_equal(ctf_timeout_parse(guarded_fixture(reply_igmp, sizeof(reply_igmp)), &t), 0);
 	assert_int_equal(t.states, 0);
 	ctf_timeout_format(buf, sizeof(buf), &t, CTF_TIMEOUT_FMT_TEXT);
 	assert_string_equal(buf, ".g = {\n\t.l4proto = 2,\n};");
@@ -399,7 +379,8 @@ static void test_timeout_malformed_replies(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		memset(&t, 0x5a, sizeof(t));
-		if (ctf_timeout_parse(guarded(cases[i].msg, cases[i].len), &t) != cases[i].err)
+		if (ctf_timeout_parse(guarded_fixture(cases[i].msg, cases[i].len), &t) !=
+		    cases[i].err)
 			fail_msg("%s: expected %d", cases[i].what, cases[i].err);
 		assert_int_equal(t.present, 0x5a5a5a5a); /* untouched on failure */
 	}
@@ -534,5 +515,6 @@ int main(void)
 		cmocka_unit_test(test_timeout_format_cut_and_escaped),
 	};
 
-	return cmocka_run_group_tests_name("timeout", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("timeout", tests, ctf_guard_page_setup,
+					   ctf_guard_page_teardown);
 }
