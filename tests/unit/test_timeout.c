@@ -23,23 +23,10 @@
 
 #include "checks.h"
 #include "fixtures.h"
+#include "nfnl_bytes.h"
 
-#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-#error "the fixtures spell the host-order netlink fields little-endian"
-#endif
-
-/* Host-order (H) and network-order (B) fields, byte by byte. */
-#define H16(v)	       (uint8_t)((v)&0xff), (uint8_t)(((v) >> 8) & 0xff)
-#define H32(v)	       H16((v)&0xffff), H16(((v) >> 16) & 0xffff)
-#define B16(v)	       (uint8_t)(((v) >> 8) & 0xff), (uint8_t)((v)&0xff)
-#define B32(v)	       B16(((v) >> 16) & 0xffff), B16((v)&0xffff)
-#define NLA(len, type) H16(len), H16(type)
-#define NESTED	       0x8000
-/* nlmsghdr (seq 1, port 0) + nfgenmsg (AF_UNSPEC, NFNETLINK_V0, res_id 0). */
-#define HDR(len, msg, flags)                                                                     \
-	H32(len), H16((NFNL_SUBSYS_CTNETLINK_TIMEOUT << 8) | (msg)), H16(flags), H32(1), H32(0), \
-		0, 0, B16(0)
-#define STATE(n, v) NLA(8, n), B32(v)
+#define HDR(len, msg, flags) NFNL_HDR(NFNL_SUBSYS_CTNETLINK_TIMEOUT, len, msg, flags)
+#define STATE(n, v)	     NLA(8, n), B32(v)
 
 /* `nfct get timeout t1` after `add timeout t1 inet tcp established 100`. */
 /* clang-format off */
@@ -352,18 +339,6 @@ static const uint8_t bad_subsystem[] = {
 	H32(20), H16(NFNL_SUBSYS_CTNETLINK << 8), H16(0), H32(1), H32(0), 0, 0, B16(0),
 };
 /* clang-format on */
-
-struct bad_case {
-	const char *what;
-	const uint8_t *msg;
-	size_t len;
-	int err;
-};
-
-#define BAD(m, e)                   \
-	{                           \
-#m, m, sizeof(m), e \
-	}
 
 static void test_timeout_malformed_replies(void **state)
 {
