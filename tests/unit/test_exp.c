@@ -26,6 +26,7 @@
 #include <ctflow/format.h>
 #include <ctflow/nl.h>
 
+#include "checks.h"
 #include "fixtures.h"
 
 #define BUF_SIZE 8192
@@ -40,20 +41,6 @@ static const struct nlmsghdr *at_guard(const void *msg, size_t len)
 
 	assert_non_null(nlh); /* at most a page */
 	return nlh;
-}
-
-static void tuple4(struct ctf_tuple *t, const char *src, const char *dst, uint8_t proto,
-		   uint16_t sport, uint16_t dport)
-{
-	memset(t, 0, sizeof(*t));
-	t->l3num = AF_INET;
-	t->l4proto = proto;
-	inet_pton(AF_INET, src, &t->src);
-	inet_pton(AF_INET, dst, &t->dst);
-	t->l4.port.sport = sport;
-	t->l4.port.dport = dport;
-	t->flags = CTF_TUPLE_F_SRC | CTF_TUPLE_F_DST | CTF_TUPLE_F_PROTO | CTF_TUPLE_F_SPORT |
-		   CTF_TUPLE_F_DPORT;
 }
 
 /* An expectation with every attribute set. */
@@ -273,30 +260,12 @@ static void test_exp_stats(void **state)
 
 /* ---- the recorded fixtures against 1.4.7's output ---- */
 
-static const struct variant {
-	const char *name;
-	enum ctf_fmt_style style;
-	unsigned int flags;
-} variants[] = {
+static const struct fixture_variant variants[] = {
 	{ "default", CTF_FMT_DEFAULT, 0 },
 	{ "xml", CTF_FMT_XML, 0 },
 	{ "timestamp", CTF_FMT_DEFAULT, CTF_FMT_F_TIMESTAMP },
 	{ "xmltimestamp", CTF_FMT_XML, CTF_FMT_F_TIMESTAMP },
 };
-
-struct sb {
-	char *s;
-	size_t len;
-};
-
-static void sb_add(struct sb *b, const char *s, size_t n)
-{
-	b->s = realloc(b->s, b->len + n + 1);
-	assert_non_null(b->s);
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
 
 static const char *exp_dir(void)
 {
@@ -307,7 +276,7 @@ static const char *exp_dir(void)
 }
 
 /* What 1.4.7 printed for the fixture: header, lines, footer. */
-static char *render(const struct fixture *fx, const struct variant *v)
+static char *render(const struct fixture *fx, const struct fixture_variant *v, void *ctx)
 {
 	bool events = strstr(fx->name, "-events") != NULL, header = false;
 	struct ctf_fmt fmt = {
@@ -321,6 +290,7 @@ static char *render(const struct fixture *fx, const struct variant *v)
 	struct ctf_exp e;
 	size_t i, n;
 
+	(void)ctx;
 	sb_add(&out, "", 0);
 	for (i = 0; i < fx->count; i++) {
 		assert_int_equal(ctf_exp_parse(fx->msgs[i], &e), 0);
@@ -341,56 +311,13 @@ static char *render(const struct fixture *fx, const struct variant *v)
 	return out.s;
 }
 
-static void compare(const char *what, const char *exp, const char *got)
-{
-	size_t line = 1;
-	const char *e = exp, *g = got;
-
-	if (strcmp(exp, got) == 0)
-		return;
-	while (*e && *e == *g) {
-		if (*e == '\n') {
-			line++;
-			exp = e + 1;
-			got = g + 1;
-		}
-		e++;
-		g++;
-	}
-	fail_msg("%s: line %zu differs\n  1.4.7: %.*s\n  ours:  %.*s", what, line,
-		 (int)strcspn(exp, "\n"), exp, (int)strcspn(got, "\n"), got);
-}
-
 static void test_exp_fixtures(void **state)
 {
-	char **names = fixture_list(exp_dir());
-	unsigned int compared = 0;
-	size_t i, v;
+	unsigned int compared;
 
 	(void)state;
-	for (i = 0; names[i]; i++) {
-		struct fixture fx;
-
-		assert_int_equal(fixture_load(&fx, exp_dir(), names[i]), 0);
-		assert_true(fx.count > 0);
-		for (v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
-			char path[4200], what[256], *want, *got;
-
-			snprintf(path, sizeof(path), "%s/%s.%s.txt", exp_dir(), names[i],
-				 variants[v].name);
-			want = read_text(path, NULL);
-			assert_non_null(want); /* every fixture has every variant */
-			got = render(&fx, &variants[v]);
-			snprintf(what, sizeof(what), "exp/%s -o %s", names[i], variants[v].name);
-			compare(what, want, got);
-			compared++;
-			free(want);
-			free(got);
-		}
-		fixture_free(&fx);
-		free(names[i]);
-	}
-	free(names);
+	compared = fixture_replay(exp_dir(), "exp/", variants,
+				  sizeof(variants) / sizeof(variants[0]), true, render, NULL);
 	/* kernel, kernel-events, synth, synth-events: a vanished fixture must fail */
 	assert_true(compared >= 4 * 4);
 }

@@ -24,16 +24,13 @@
 #include <ctflow/format.h>
 #include <ctflow/labels.h>
 
+#include "checks.h"
 #include "fixtures.h"
 
 #define LINE_MAX_ 16384
 
 /* The output variants record.sh produced, as conntrack -o lists. */
-static const struct variant {
-	const char *name;
-	enum ctf_fmt_style style;
-	unsigned int flags;
-} variants[] = {
+static const struct fixture_variant variants[] = {
 	{ "default", CTF_FMT_DEFAULT, 0 },
 	{ "extended", CTF_FMT_DEFAULT, CTF_FMT_F_EXTENDED },
 	{ "xml", CTF_FMT_XML, 0 },
@@ -47,23 +44,6 @@ static const struct variant {
 	{ "timestamp", CTF_FMT_DEFAULT, CTF_FMT_F_TIMESTAMP },
 	{ "xmltimestamp", CTF_FMT_XML, CTF_FMT_F_TIMESTAMP },
 };
-
-struct sb {
-	char *s;
-	size_t len, cap;
-};
-
-static void sb_add(struct sb *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = realloc(b->s, b->cap);
-		assert_non_null(b->s);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
 
 static struct ctf_labelmap *fixture_map(void)
 {
@@ -134,14 +114,14 @@ static void render_msg(struct sb *out, const struct nlmsghdr *nlh, const struct 
 	}
 }
 
-static char *render(const struct fixture *fx, const struct variant *v,
-		    const struct ctf_labelmap *map)
+/* @ctx: the label map */
+static char *render(const struct fixture *fx, const struct fixture_variant *v, void *ctx)
 {
 	bool events = strstr(fx->name, "-events") != NULL, header = false;
 	struct ctf_fmt fmt = {
 		.style = v->style,
 		.flags = v->flags | (events ? CTF_FMT_F_EVENT : 0),
-		.labelmap = map,
+		.labelmap = ctx,
 		.now_ns = fx->now_ns,
 		.event_ns = fx->now_ns,
 	};
@@ -159,78 +139,19 @@ static char *render(const struct fixture *fx, const struct variant *v,
 	return out.s;
 }
 
-/* Fail with the first line that differs. */
-static void compare(const char *what, const char *exp, const char *got)
-{
-	size_t line = 1;
-	const char *e = exp, *g = got;
-
-	if (strcmp(exp, got) == 0)
-		return;
-	while (*e && *e == *g) {
-		if (*e == '\n') {
-			line++;
-			exp = e + 1;
-			got = g + 1;
-		}
-		e++;
-		g++;
-	}
-	fail_msg("%s: line %zu differs\n  1.4.7: %.*s\n  ours:  %.*s", what, line,
-		 (int)strcspn(exp, "\n"), exp, (int)strcspn(got, "\n"), got);
-}
-
 static void test_format_fixtures(void **state)
 {
 	struct ctf_labelmap *map = fixture_map();
-	char **names = fixture_list(fixture_dir());
-	unsigned int compared = 0;
-	size_t i, v;
+	unsigned int compared;
 
-	for (i = 0; names[i]; i++) {
-		struct fixture fx;
-
-		assert_int_equal(fixture_load(&fx, fixture_dir(), names[i]), 0);
-		assert_true(fx.count > 0);
-		for (v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
-			char path[512], what[256], *exp, *got;
-
-			snprintf(path, sizeof(path), "%s/%s.%s.txt", fixture_dir(), names[i],
-				 variants[v].name);
-			exp = read_text(path, NULL);
-			if (!exp)
-				continue;
-			got = render(&fx, &variants[v], map);
-			snprintf(what, sizeof(what), "%s -o %s", names[i], variants[v].name);
-			compare(what, exp, got);
-			compared++;
-			free(exp);
-			free(got);
-		}
-		fixture_free(&fx);
-		free(names[i]);
-	}
-	free(names);
+	compared = fixture_replay(fixture_dir(), "", variants,
+				  sizeof(variants) / sizeof(variants[0]), false, render, map);
 	ctf_labelmap_free(map);
 	/* kernel, kernel-events and the synthetic files: a vanished fixture must fail */
 	assert_true(compared >= 50);
 }
 
 /* ---- hand-built flows ---- */
-
-static void tuple4(struct ctf_tuple *t, const char *src, const char *dst, uint8_t proto,
-		   uint16_t sport, uint16_t dport)
-{
-	memset(t, 0, sizeof(*t));
-	t->l3num = AF_INET;
-	t->l4proto = proto;
-	assert_int_equal(inet_pton(AF_INET, src, &t->src), 1);
-	assert_int_equal(inet_pton(AF_INET, dst, &t->dst), 1);
-	t->l4.port.sport = sport;
-	t->l4.port.dport = dport;
-	t->flags = CTF_TUPLE_F_SRC | CTF_TUPLE_F_DST | CTF_TUPLE_F_PROTO | CTF_TUPLE_F_SPORT |
-		   CTF_TUPLE_F_DPORT;
-}
 
 static struct ctf_flow tcp_flow(void)
 {
