@@ -24,13 +24,13 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
-#include <linux/netfilter/nf_conntrack_common.h>
-#include <linux/netfilter/nf_conntrack_tcp.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <ctflow/ring.h>
 #include <stream/stream.h>
+
+#include "records.h"
 
 #define WAIT_MS 10000 /* bound on every wait for the exporter thread */
 
@@ -42,81 +42,32 @@ static void addr(uint8_t family, const char *s, union ctf_addr *a)
 	assert_int_equal(inet_pton(family, s, a->raw), 1);
 }
 
-/* A NATed TCP flow 10.0.0.1:40000 -> 192.0.2.80:80, seen back from 10.1.0.80 to 198.51.100.1. */
+/* The shared sample flows (tests/lib/records.h) with every field this codec carries set. */
 static void tcp4(struct ctf_record *r, uint32_t id)
 {
-	memset(r, 0, sizeof(*r));
-	r->reason = CTF_REASON_END;
-	r->family = AF_INET;
-	r->l4proto = IPPROTO_TCP;
-	r->state = TCP_CONNTRACK_TIME_WAIT;
-	r->zone = 7;
-	r->reader = 1;
-	r->ct_id = id;
+	sample_tcp4(r, id);
 	r->mark = 0xdeadbeef;
-	r->status = IPS_SEEN_REPLY | IPS_ASSURED | IPS_CONFIRMED | IPS_SRC_NAT | IPS_DST_NAT;
-	r->netns = 4026531840u;
-	addr(AF_INET, "10.0.0.1", &r->orig.src);
-	addr(AF_INET, "192.0.2.80", &r->orig.dst);
-	r->orig.l4.port.sport = 40000;
-	r->orig.l4.port.dport = 80;
-	addr(AF_INET, "10.1.0.80", &r->reply.src);
-	addr(AF_INET, "198.51.100.1", &r->reply.dst);
-	r->reply.l4.port.sport = 8080;
-	r->reply.l4.port.dport = 61000;
 	r->orig.l3num = r->reply.l3num = AF_INET;
 	r->orig.l4proto = r->reply.l4proto = IPPROTO_TCP;
-	r->start_ns = 1700000000123456789ULL;
-	r->end_ns = r->start_ns + 2500000000ULL;
-	r->export_ns = r->end_ns + 1000;
-	r->total[0] = (struct ctf_record_counters){ .packets = 10, .bytes = 1500 };
-	r->total[1] = (struct ctf_record_counters){ .packets = 8, .bytes = 9000000000ULL };
-	r->delta[0] = (struct ctf_record_counters){ .packets = 4, .bytes = 600 };
-	r->delta[1] = (struct ctf_record_counters){ .packets = 3, .bytes = 4500 };
-	r->labels[0] = 0x05;
 	r->labels[15] = 0x80;
 	r->seq = 42;
 }
 
 static void udp6(struct ctf_record *r)
 {
-	memset(r, 0, sizeof(*r));
-	r->reason = CTF_REASON_ACTIVE_TIMEOUT;
-	r->family = AF_INET6;
-	r->l4proto = IPPROTO_UDP;
-	addr(AF_INET6, "2001:db8::1", &r->orig.src);
-	addr(AF_INET6, "2001:db8:ffff::53", &r->orig.dst);
-	addr(AF_INET6, "2001:db8:ffff::53", &r->reply.src);
-	addr(AF_INET6, "2001:db8::1", &r->reply.dst);
-	r->orig.l4.port.sport = 5353;
-	r->orig.l4.port.dport = 53;
-	r->reply.l4.port.sport = 53;
-	r->reply.l4.port.dport = 5353;
-	r->status = IPS_SEEN_REPLY;
+	sample_udp6(r);
 	r->start_ns = 1;
 	r->end_ns = 2;
 	r->export_ns = 3;
-	r->total[0].packets = r->delta[0].packets = 1;
-	r->total[0].bytes = r->delta[0].bytes = 72;
 	r->seq = UINT64_C(0x100000005); /* sequence_num keeps the low 32 bits */
 	r->reader = 65535;
 }
 
 static void icmp4(struct ctf_record *r)
 {
-	memset(r, 0, sizeof(*r));
-	r->reason = CTF_REASON_START;
-	r->family = AF_INET;
-	r->l4proto = IPPROTO_ICMP;
-	addr(AF_INET, "127.0.0.1", &r->orig.src);
-	addr(AF_INET, "127.0.0.2", &r->orig.dst);
-	addr(AF_INET, "127.0.0.2", &r->reply.src);
-	addr(AF_INET, "127.0.0.1", &r->reply.dst);
-	r->orig.l4.icmp.type = 8;
+	sample_icmp4(r);
 	r->orig.l4.icmp.code = 0;
-	r->orig.l4.icmp.id = 0x1234;
 	r->reply.l4.icmp.type = 0;
-	r->reply.l4.icmp.id = 0x1234;
 	r->seq = 1;
 }
 
