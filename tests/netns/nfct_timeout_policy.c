@@ -31,7 +31,7 @@
 #include <ctflow/ct.h>
 #include <ctflow/nl.h>
 
-#define SKIP_RETURN_CODE 77
+#include "netns.h"
 
 static char nfct[PATH_MAX];  /* our binary */
 static const char *iptables; /* iptables-nft or iptables-legacy, whichever works here */
@@ -309,14 +309,9 @@ static int setup(void)
 {
 	int r;
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "skip: needs root to create a network namespace\n");
-		return SKIP_RETURN_CODE;
-	}
-	if (unshare(CLONE_NEWNET) < 0) {
-		fprintf(stderr, "skip: cannot create a network namespace: %s\n", strerror(errno));
-		return SKIP_RETURN_CODE;
-	}
+	r = netns_enter_private();
+	if (r != 0)
+		return r;
 	if (!mkdtemp(tmpdir) || lo_up() < 0) {
 		fprintf(stderr, "skip: no temporary directory or loopback: %s\n", strerror(errno));
 		return SKIP_RETURN_CODE;
@@ -331,12 +326,7 @@ static int setup(void)
 		fprintf(stderr, "skip: neither iptables-nft nor iptables-legacy works here\n");
 		return SKIP_RETURN_CODE;
 	}
-	r = ctf_nl_open(&nl, 0);
-	if (r < 0) {
-		fprintf(stderr, "skip: no ctnetlink: %s\n", strerror(-r));
-		return SKIP_RETURN_CODE;
-	}
-	return 0;
+	return netns_open_ctnetlink(&nl);
 }
 
 int main(void)

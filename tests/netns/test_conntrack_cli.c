@@ -31,8 +31,9 @@
 #include <ctflow/filter.h>
 #include <ctflow/nl.h>
 
-#define SKIP_RETURN_CODE 77
-#define N_BIG		 20000
+#include "netns.h"
+
+#define N_BIG 20000
 
 static struct ctf_nl *nl;
 
@@ -41,28 +42,9 @@ static void make_flow(struct ctf_flow *f, unsigned int i)
 {
 	bool tcp = i & 1;
 
-	memset(f, 0, sizeof(*f));
-	f->family = AF_INET;
-	f->orig.l3num = AF_INET;
-	f->orig.l4proto = tcp ? IPPROTO_TCP : IPPROTO_UDP;
-	f->orig.src.ip = htonl(0x0a000000 | i);
-	f->orig.dst.ip = htonl(0x0a010001 + (i % 4));
-	f->orig.l4.port.sport = (uint16_t)(1024 + i % 50000);
-	f->orig.l4.port.dport = (uint16_t)(i % 4 == 0 ? 53 : 80);
-	f->orig.flags = CTF_TUPLE_F_SRC | CTF_TUPLE_F_DST | CTF_TUPLE_F_PROTO | CTF_TUPLE_F_SPORT |
-			CTF_TUPLE_F_DPORT;
-	f->reply = f->orig;
-	f->reply.src = f->orig.dst;
-	f->reply.dst = f->orig.src;
-	f->reply.l4.port.sport = f->orig.l4.port.dport;
-	f->reply.l4.port.dport = f->orig.l4.port.sport;
-	f->timeout = 600;
-	f->mark = i % 8;
+	netns_flow4(f, tcp ? IPPROTO_TCP : IPPROTO_UDP, 0x0a000000 | i, 0x0a010001 + (i % 4),
+		    (uint16_t)(1024 + i % 50000), (uint16_t)(i % 4 == 0 ? 53 : 80), i % 8);
 	f->zone = (uint16_t)(i % 3);
-	ctf_flow_set(f, CTF_FLOW_A_ORIG);
-	ctf_flow_set(f, CTF_FLOW_A_REPLY);
-	ctf_flow_set(f, CTF_FLOW_A_TIMEOUT);
-	ctf_flow_set(f, CTF_FLOW_A_MARK);
 	if (f->zone)
 		ctf_flow_set(f, CTF_FLOW_A_ZONE);
 	if (tcp) {
@@ -408,18 +390,11 @@ int main(void)
 	};
 	int r;
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "skip: needs root\n");
-		return SKIP_RETURN_CODE;
-	}
-	if (unshare(CLONE_NEWNET) < 0) {
-		fprintf(stderr, "skip: cannot create a network namespace: %s\n", strerror(errno));
-		return SKIP_RETURN_CODE;
-	}
-	if (ctf_nl_open(&nl, 0) < 0) {
-		fprintf(stderr, "skip: no ctnetlink\n");
-		return SKIP_RETURN_CODE;
-	}
+	r = netns_enter_private();
+	if (r == 0)
+		r = netns_open_ctnetlink(&nl);
+	if (r != 0)
+		return r;
 	flush_table();
 	r = cmocka_run_group_tests_name("conntrack_cli", tests, NULL, NULL);
 	ctf_nl_close(nl);

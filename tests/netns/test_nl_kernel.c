@@ -25,35 +25,16 @@
 #include <ctflow/ct.h>
 #include <ctflow/nl.h>
 
-#define SKIP_RETURN_CODE 77
+#include "netns.h"
+
 #define N_ENTRIES 6000
 
 static struct ctf_nl *nl;
 
-/* One UDP entry 10.0.x.y:i -> 10.1.0.1:53, both tuples given. */
+/* One UDP entry 10.0.x.y:i -> 10.1.0.1:53, both tuples given, mark i. */
 static void make_flow(struct ctf_flow *f, unsigned int i)
 {
-	memset(f, 0, sizeof(*f));
-	f->family = AF_INET;
-	f->orig.l3num = AF_INET;
-	f->orig.l4proto = IPPROTO_UDP;
-	f->orig.src.ip = htonl(0x0a000000 | i);
-	f->orig.dst.ip = htonl(0x0a010001);
-	f->orig.l4.port.sport = (uint16_t)(1024 + i);
-	f->orig.l4.port.dport = 53;
-	f->orig.flags = CTF_TUPLE_F_SRC | CTF_TUPLE_F_DST | CTF_TUPLE_F_PROTO | CTF_TUPLE_F_SPORT |
-			CTF_TUPLE_F_DPORT;
-	f->reply = f->orig;
-	f->reply.src = f->orig.dst;
-	f->reply.dst = f->orig.src;
-	f->reply.l4.port.sport = f->orig.l4.port.dport;
-	f->reply.l4.port.dport = f->orig.l4.port.sport;
-	f->timeout = 600;
-	f->mark = i;
-	ctf_flow_set(f, CTF_FLOW_A_ORIG);
-	ctf_flow_set(f, CTF_FLOW_A_REPLY);
-	ctf_flow_set(f, CTF_FLOW_A_TIMEOUT);
-	ctf_flow_set(f, CTF_FLOW_A_MARK);
+	netns_flow4(f, IPPROTO_UDP, 0x0a000000 | i, 0x0a010001, (uint16_t)(1024 + i), 53, i);
 }
 
 struct acks {
@@ -254,19 +235,11 @@ int main(void)
 	};
 	int r;
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "skip: needs root to create a network namespace\n");
-		return SKIP_RETURN_CODE;
-	}
-	if (unshare(CLONE_NEWNET) < 0) {
-		fprintf(stderr, "skip: cannot create a network namespace: %s\n", strerror(errno));
-		return SKIP_RETURN_CODE;
-	}
-	r = ctf_nl_open(&nl, 0);
-	if (r < 0) {
-		fprintf(stderr, "skip: no ctnetlink: %s\n", strerror(-r));
-		return SKIP_RETURN_CODE;
-	}
+	r = netns_enter_private();
+	if (r == 0)
+		r = netns_open_ctnetlink(&nl);
+	if (r != 0)
+		return r;
 	r = cmocka_run_group_tests_name("nl_kernel", tests, NULL, NULL);
 	ctf_nl_close(nl);
 	return r;
