@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,4 +121,130 @@ unsigned int fixture_replay(const char *dir, const char *label,
 	}
 	free(names);
 	return compared;
+}
+
+/* ---- a JSON validator ---- */
+
+struct json {
+	const char *p;
+	bool compact; /* no whitespace between tokens */
+};
+
+static bool json_value(struct json *j);
+
+static void json_ws(struct json *j)
+{
+	while (!j->compact && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
+		j->p++;
+}
+
+static bool json_string(struct json *j)
+{
+	const unsigned char *s = (const unsigned char *)j->p;
+
+	if (*s++ != '"')
+		return false;
+	while (*s != '"') {
+		if (*s < 0x20)
+			return false;
+		if (*s == '\\') {
+			s++;
+			if (*s == 'u') {
+				int i;
+
+				for (i = 1; i <= 4; i++)
+					if (!strchr("0123456789abcdefABCDEF", s[i]) || !s[i])
+						return false;
+				s += 5;
+				continue;
+			}
+			if (!*s || !strchr("\"\\/bfnrt", *s))
+				return false;
+			s++;
+		} else if (*s >= 0x80) {
+			int n = *s >= 0xf0 ? 3 : *s >= 0xe0 ? 2 : *s >= 0xc2 ? 1 : -1, i;
+
+			if (n < 0 || *s > 0xf4)
+				return false;
+			for (i = 1; i <= n; i++)
+				if ((s[i] & 0xc0) != 0x80)
+					return false;
+			s += n + 1;
+		} else {
+			s++;
+		}
+	}
+	j->p = (const char *)s + 1;
+	return true;
+}
+
+static bool json_number(struct json *j)
+{
+	const char *s = j->p;
+
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		s++;
+	else if (*s >= '1' && *s <= '9')
+		while (*s >= '0' && *s <= '9')
+			s++;
+	else
+		return false;
+	j->p = s;
+	return true;
+}
+
+static bool json_list(struct json *j, char close, bool object)
+{
+	j->p++;
+	json_ws(j);
+	if (*j->p == close) {
+		j->p++;
+		return true;
+	}
+	for (;;) {
+		json_ws(j);
+		if (object) {
+			if (!json_string(j))
+				return false;
+			json_ws(j);
+			if (*j->p++ != ':')
+				return false;
+		}
+		if (!json_value(j))
+			return false;
+		json_ws(j);
+		if (*j->p == close) {
+			j->p++;
+			return true;
+		}
+		if (*j->p++ != ',')
+			return false;
+	}
+}
+
+static bool json_value(struct json *j)
+{
+	json_ws(j);
+	switch (*j->p) {
+	case '{':
+		return json_list(j, '}', true);
+	case '[':
+		return json_list(j, ']', false);
+	case '"':
+		return json_string(j);
+	default:
+		return json_number(j);
+	}
+}
+
+bool json_value_ok(const char *s, bool compact, const char **ret_end)
+{
+	struct json j = { .p = s, .compact = compact };
+
+	if (!json_value(&j))
+		return false;
+	*ret_end = j.p;
+	return true;
 }

@@ -62,4 +62,12 @@ unsigned int fixture_replay(const char *dir, const char *label,
 			    const struct fixture_variant *variants, size_t n, bool every_variant,
 			    fixture_render_fn render, void *ctx);
 
+/*
+ * Whether @s begins with one JSON value: objects, arrays, strings (escapes
+ * checked, UTF-8 well-formed) and integers; our formatters print no
+ * fractions, true, false or null. With @compact no whitespace may stand
+ * between tokens. On success *@ret_end is where the value ends.
+ */
+bool json_value_ok(const char *s, bool compact, const char **ret_end);
+
 #endif
