@@ -10,7 +10,7 @@
 
 #include "netns.h"
 
-int netns_enter_private(void)
+int netns_enter_private(struct ctf_nl **ret_nl)
 {
 	if (geteuid() != 0) {
 		fprintf(stderr, "skip: needs root to create a network namespace\n");
@@ -20,7 +20,7 @@ int netns_enter_private(void)
 		fprintf(stderr, "skip: cannot create a network namespace: %s\n", strerror(errno));
 		return SKIP_RETURN_CODE;
 	}
-	return 0;
+	return ret_nl ? netns_open_ctnetlink(ret_nl) : 0;
 }
 
 int netns_open_ctnetlink(struct ctf_nl **ret_nl)

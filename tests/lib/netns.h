@@ -16,11 +16,12 @@
 #define SKIP_RETURN_CODE 77
 
 /*
- * Move this process into a new network namespace. Returns 0, or
- * SKIP_RETURN_CODE with the reason on stderr when not root or when
- * namespaces are unavailable.
+ * Move this process into a new network namespace and, when @ret_nl is not
+ * NULL, open ctnetlink there as netns_open_ctnetlink() does. Returns 0, or
+ * SKIP_RETURN_CODE with the reason on stderr when not root, when namespaces
+ * are unavailable or when the kernel has no ctnetlink.
  */
-int netns_enter_private(void);
+int netns_enter_private(struct ctf_nl **ret_nl);
 
 /*
  * Open a ctnetlink socket (no groups) in the current namespace into

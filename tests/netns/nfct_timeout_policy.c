@@ -309,7 +309,7 @@ static int setup(void)
 {
 	int r;
 
-	r = netns_enter_private();
+	r = netns_enter_private(NULL);
 	if (r != 0)
 		return r;
 	if (!mkdtemp(tmpdir) || lo_up() < 0) {

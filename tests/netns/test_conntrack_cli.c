@@ -390,9 +390,7 @@ int main(void)
 	};
 	int r;
 
-	r = netns_enter_private();
-	if (r == 0)
-		r = netns_open_ctnetlink(&nl);
+	r = netns_enter_private(&nl);
 	if (r != 0)
 		return r;
 	flush_table();

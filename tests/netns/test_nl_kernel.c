@@ -235,9 +235,7 @@ int main(void)
 	};
 	int r;
 
-	r = netns_enter_private();
-	if (r == 0)
-		r = netns_open_ctnetlink(&nl);
+	r = netns_enter_private(&nl);
 	if (r != 0)
 		return r;
 	r = cmocka_run_group_tests_name("nl_kernel", tests, NULL, NULL);
