@@ -15,50 +15,10 @@
 
 #include <ctflow/labels.h>
 
+#include "cli_parse.h"
 #include "conntrack.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-struct parsed {
-	int r;
-	struct ct_cmd cmd;
-	struct ct_err err;
-	char *warn;
-	size_t warn_len;
-};
-
-static void parse(struct parsed *p, int argc, char **in, struct ct_parse_shared *sh)
-{
-	char *argv[CT_LOAD_MAX_ARGS + 1];
-	FILE *w;
-
-	memcpy(argv, in, (size_t)(argc + 1) * sizeof(*argv)); /* getopt permutes it */
-	memset(p, 0, sizeof(*p));
-	w = open_memstream(&p->warn, &p->warn_len);
-	p->r = sh ? ct_args_parse_shared(argc, argv, &p->cmd, w, &p->err, sh)
-		  : ct_args_parse(argc, argv, &p->cmd, w, &p->err);
-	if (w)
-		fclose(w);
-}
-
-static void compare(const struct parsed *a, const struct parsed *b)
-{
-	struct ct_cmd x = a->cmd, y = b->cmd;
-
-	if (a->r != b->r || !a->warn || !b->warn || strcmp(a->warn, b->warn) != 0)
-		abort();
-	if (a->r < 0) {
-		if (a->err.status != b->err.status || strcmp(a->err.msg, b->err.msg) != 0)
-			abort();
-		return;
-	}
-	x.labelmap = y.labelmap = NULL;
-	x.labelmap_borrowed = y.labelmap_borrowed = false;
-	x.labelmap_path = y.labelmap_path = NULL;
-	x.netns = y.netns = NULL;
-	if (memcmp(&x, &y, sizeof(x)) != 0)
-		abort();
-}
 
 static void one_line(const char *line, struct ct_load_args *a, struct parsed *p)
 {
@@ -69,13 +29,12 @@ static void one_line(const char *line, struct ct_load_args *a, struct parsed *p)
 	n = ct_load_split(line, "conntrack", a, &err);
 	if (n <= 0)
 		return;
-	parse(&p[0], n, a->argv, NULL);
-	parse(&p[1], n, a->argv, &sh);
-	compare(&p[0], &p[1]);
-	ct_cmd_done(&p[0].cmd);
-	ct_cmd_done(&p[1].cmd);
-	free(p[0].warn);
-	free(p[1].warn);
+	parsed_run(&p[0], n, a->argv, NULL);
+	parsed_run(&p[1], n, a->argv, &sh);
+	if (!parsed_same(&p[0], &p[1]))
+		abort();
+	parsed_done(&p[0]);
+	parsed_done(&p[1]);
 	ctf_labelmap_free(sh.labelmap);
 }
 

@@ -18,6 +18,7 @@
 
 #include <ctflow/labels.h>
 
+#include "cli_parse.h"
 #include "conntrack.h"
 
 static const struct split_case {
@@ -122,46 +123,12 @@ static void test_load_split_limits(void **state)
 
 /* ---- the fast path against getopt_long ---- */
 
-struct parsed {
-	int r;
-	struct ct_cmd cmd;
-	struct ct_err err;
-	char *warn;
-};
-
-static void parse(struct parsed *p, int argc, char **in, struct ct_parse_shared *sh)
-{
-	char *argv[CT_LOAD_MAX_ARGS + 1];
-	size_t len = 0;
-	FILE *w;
-
-	/* getopt_long() permutes argv: each parse gets its own copy */
-	memcpy(argv, in, (size_t)(argc + 1) * sizeof(*argv));
-	memset(p, 0, sizeof(*p));
-	w = open_memstream(&p->warn, &len);
-	assert_non_null(w);
-	p->r = sh ? ct_args_parse_shared(argc, argv, &p->cmd, w, &p->err, sh)
-		  : ct_args_parse(argc, argv, &p->cmd, w, &p->err);
-	fclose(w);
-}
-
-/* Everything but the pointers the two ways own differently. */
+/* The two parses agree (cli_parse.h says on what), or the test fails showing both. */
 static void assert_same(const struct parsed *a, const struct parsed *b, const char *line)
 {
-	struct ct_cmd x = a->cmd, y = b->cmd;
-
-	if (a->r != b->r || strcmp(a->warn, b->warn) != 0 ||
-	    (a->r < 0 && (a->err.status != b->err.status || strcmp(a->err.msg, b->err.msg))))
-		fail_msg("'%s': getopt %d '%s' '%s', fast %d '%s' '%s'", line, a->r, a->err.msg,
-			 a->warn, b->r, b->err.msg, b->warn);
-	if (a->r < 0)
-		return;
-	x.labelmap = y.labelmap = NULL;
-	x.labelmap_borrowed = y.labelmap_borrowed = false;
-	x.labelmap_path = y.labelmap_path = NULL;
-	x.netns = y.netns = NULL;
-	if (memcmp(&x, &y, sizeof(x)) != 0)
-		fail_msg("'%s': parsed differently", line);
+	if (!parsed_same(a, b))
+		fail_msg("'%s': getopt %d '%s' '%s', fast %d '%s' '%s' (or the commands differ)",
+			 line, a->r, a->err.msg, a->warn, b->r, b->err.msg, b->warn);
 }
 
 static const char *const pool[] = {
@@ -412,14 +379,14 @@ static void test_load_fast_path(void **state)
 		} else {
 			argc = make_line(argv, text, sizeof(text));
 		}
-		parse(slow, argc, argv, NULL);
-		parse(fast, argc, argv, &sh);
+		parsed_run(slow, argc, argv, NULL);
+		parsed_run(fast, argc, argv, &sh);
+		assert_non_null(slow->warn); /* the warnings were captured */
+		assert_non_null(fast->warn);
 		assert_same(slow, fast, text);
 		fast_ok += slow->r == 0;
-		ct_cmd_done(&slow->cmd);
-		ct_cmd_done(&fast->cmd);
-		free(slow->warn);
-		free(fast->warn);
+		parsed_done(slow);
+		parsed_done(fast);
 		ctf_labelmap_free(sh.labelmap);
 	}
 	print_message("%u lines parsed, %lu took the fast path\n", fast_ok, ct_args_fast_lines);
