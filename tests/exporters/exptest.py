@@ -55,6 +55,16 @@ def sample(path, count=0):
         return f.read()
 
 
+def start_demo():
+    """Start ctf-prom-demo on a free loopback port: (process, port). Close its stdin to stop it."""
+    proc = subprocess.Popen([os.path.join(TESTS, 'ctf-prom-demo'), '127.0.0.1', '0'],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    line = proc.stdout.readline().decode().split()
+    if len(line) != 2 or line[0] != 'port':
+        fail('ctf-prom-demo did not start')
+    return proc, int(line[1])
+
+
 def wait_for(what, cond, timeout=30.0, step=0.1):
     """Poll cond() until it returns something true; fail after timeout seconds."""
     end = time.monotonic() + timeout

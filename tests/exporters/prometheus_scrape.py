@@ -14,7 +14,7 @@ import tempfile
 import urllib.parse
 import urllib.request
 
-from exptest import TESTS, check, fail, tool, wait_for
+from exptest import check, fail, start_demo, tool, wait_for
 
 CONFIG = """global:
   scrape_interval: 1s
@@ -45,15 +45,6 @@ def free_port():
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         return s.getsockname()[1]
-
-
-def start_demo():
-    proc = subprocess.Popen([os.path.join(TESTS, 'ctf-prom-demo'), '127.0.0.1', '0'],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    line = proc.stdout.readline().decode().split()
-    if len(line) != 2 or line[0] != 'port':
-        fail('ctf-prom-demo did not start')
-    return proc, int(line[1])
 
 
 def get(url):

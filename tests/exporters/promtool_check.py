@@ -2,20 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """promtool check metrics finds nothing wrong with a realistic /metrics page from our server
 (counters, gauges, a histogram, NaN, +Inf, escaped HELP text and label values)."""
-import os
 import subprocess
 import urllib.request
 
-from exptest import TESTS, check, fail, tool
-
-
-def start_demo():
-    proc = subprocess.Popen([os.path.join(TESTS, 'ctf-prom-demo'), '127.0.0.1', '0'],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    line = proc.stdout.readline().decode().split()
-    if len(line) != 2 or line[0] != 'port':
-        fail('ctf-prom-demo did not start')
-    return proc, int(line[1])
+from exptest import check, start_demo, tool
 
 
 def main():
