@@ -138,7 +138,10 @@ static void text_flow(struct out *o, const struct ctf_stream_decoded *d)
 		put(o, " duration=%" PRIu64 ".%03" PRIu64 "s",
 		    (rec->end_ns - rec->start_ns) / 1000000000,
 		    (rec->end_ns - rec->start_ns) % 1000000000 / 1000000);
-	put(o, " id=%u cpu=%u", rec->ct_id, rec->reader);
+	if (rec->reader == CTF_RECORD_POLLER)
+		put(o, " id=%u cpu=poller", rec->ct_id);
+	else
+		put(o, " id=%u cpu=%u", rec->ct_id, rec->reader);
 }
 
 int ctf_stream_format_text(char *buf, size_t len, const struct ctf_stream_decoded *d)

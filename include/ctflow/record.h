@@ -25,6 +25,9 @@ struct ctf_record_counters {
 	uint64_t bytes;
 };
 
+/* reader value of records made by the dump thread (interim, resync, shutdown). */
+#define CTF_RECORD_POLLER 0xffff
+
 /*
  * One record, flat and fixed-size so it travels through the per-reader rings
  * by value. Counters: total_* are the kernel's totals when the record was
@@ -37,7 +40,7 @@ struct ctf_record {
 	uint8_t l4proto; /* IPPROTO_* */
 	uint8_t state;	 /* protocol state (TCP/SCTP/DCCP kernel enum), 0 otherwise */
 	uint16_t zone;
-	uint16_t reader; /* CPU of the reader that saw the event */
+	uint16_t reader; /* CPU of the reader that saw the event, or CTF_RECORD_POLLER */
 	uint32_t ct_id;	 /* conntrack id */
 	uint32_t mark;
 	uint32_t status; /* IPS_* */

@@ -238,7 +238,7 @@ static int open_rings(struct collector *c)
 	}
 	c->poller.c = c;
 	c->poller.ring = c->rings[c->nreaders];
-	c->poller.id = 0xffff;
+	c->poller.id = CTF_RECORD_POLLER;
 	return 0;
 }
 

@@ -420,6 +420,15 @@ static void test_stream_format(void **state)
 	/* A short buffer is terminated and the needed length returned, as snprintf does. */
 	assert_int_equal(ctf_stream_format_json(line, 10, &d), n);
 	assert_int_equal(strlen(line), 9);
+
+	/* Records the dump thread made name it instead of a CPU number. */
+	d.rec.reader = CTF_RECORD_POLLER;
+	n = ctf_stream_format_text(line, sizeof(line), &d);
+	assert_int_equal((size_t)n, strlen(line));
+	assert_non_null(strstr(line, " id=77 cpu=poller "));
+	assert_null(strstr(line, "65535"));
+	n = ctf_stream_format_json(line, sizeof(line), &d);
+	assert_non_null(strstr(line, "\"reader_cpu\":65535"));
 }
 
 /* ---- the exporter thread ---- */
