@@ -12,12 +12,16 @@
    collector_churn runs at full speed, the socket overruns; ours must warn
    as 1.4.7 does, keep going, and its summary must account for every
    generated event: shown + lost == 2 * created.
+3. Line-buffered output into a pipe (`conntrack -E | grep`): with stdout a
+   pipe, each event line must be readable while the listener still runs,
+   in every output format, not when it exits and flushes.
 
 Exit 77 when it cannot run (not root, no namespaces, binaries missing).
     conntrack_events.py            (CTF_BIN: our binaries, default build/bin)
 """
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -154,6 +158,35 @@ def check_lost(ns):
     print("ok: -b 65536 overrun: shown %d + lost %d == generated %d" % (shown, lost, 2 * created))
 
 
+def check_pipe(ns):
+    fmts = [[], ["-o", "extended"], ["-o", "save"], ["-o", "json"], ["-o", "timestamp"],
+            ["-o", "xml"]]
+    for n, fmt in enumerate(fmts):
+        p = ns_exec(ns, [CT, "-E"] + fmt, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        time.sleep(0.3)
+        subprocess.run(["nsenter", "-t", str(ns.pid), "-n", "--", CT, "-I", "-p", "udp",
+                        "-s", "10.9.0.1", "-d", "10.9.0.2", "--sport", str(1000 + n),
+                        "--dport", "53", "-t", "60"],
+                       check=True, capture_output=True)
+        got = b""
+        deadline = time.monotonic() + 5
+        while b"10.9.0.2" not in got and time.monotonic() < deadline:
+            if select.select([p.stdout], [], [], 0.1)[0]:
+                chunk = os.read(p.stdout.fileno(), 65536)
+                if not chunk:
+                    break
+                got += chunk
+        alive = p.poll() is None
+        p.kill()
+        p.wait()
+        if b"10.9.0.2" not in got or not alive:
+            sys.exit("-E %s into a pipe: the NEW event did not arrive while running "
+                     "(alive=%s, read %r)" % (" ".join(fmt), alive, got))
+        if not got.endswith(b"\n"):
+            sys.exit("-E %s into a pipe: a partial line %r" % (" ".join(fmt), got))
+    print("ok: -E output reaches a pipe line by line in %d formats" % len(fmts))
+
+
 def main():
     if os.geteuid() != 0:
         print("SKIP: needs root")
@@ -172,6 +205,7 @@ def main():
                        check=True)
         check_progname(ns)
         check_lost(ns)
+        check_pipe(ns)
         return 0
     finally:
         for p in STARTED + [ns]:
