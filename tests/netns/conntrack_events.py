@@ -15,6 +15,8 @@
 3. Line-buffered output into a pipe (`conntrack -E | grep`): with stdout a
    pipe, each event line must be readable while the listener still runs,
    in every output format, not when it exits and flushes.
+4. -o xml output is a well-formed document whether the listener is stopped
+   by SIGINT or SIGTERM: the root element is opened and closed.
 
 Exit 77 when it cannot run (not root, no namespaces, binaries missing).
     conntrack_events.py            (CTF_BIN: our binaries, default build/bin)
@@ -27,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 
 SKIP = 77
 BIN = os.environ.get("CTF_BIN", os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -187,6 +190,33 @@ def check_pipe(ns):
     print("ok: -E output reaches a pipe line by line in %d formats" % len(fmts))
 
 
+def check_xml(ns):
+    for n, sig in enumerate((signal.SIGINT, signal.SIGTERM)):
+        p = listen(ns, CT, ["-o", "xml"])
+        time.sleep(0.3)
+        sport = str(2000 + n)
+        for cmd in (["-I", "-t", "60"], ["-D"]):
+            subprocess.run(["nsenter", "-t", str(ns.pid), "-n", "--", CT] + cmd +
+                           ["-p", "udp", "-s", "10.9.1.1", "-d", "10.9.1.2", "--sport", sport,
+                            "--dport", "53"], check=True, capture_output=True)
+        time.sleep(0.3)
+        p.send_signal(sig)
+        p.wait(timeout=30)
+        out, err = (f.seek(0) or f.read() for f in p.files)
+        if p.returncode != 0:
+            sys.exit("-E -o xml stopped by %s exited %d: %s" % (sig.name, p.returncode, err))
+        try:
+            root = ET.fromstring(out)
+        except ET.ParseError as e:
+            sys.exit("-E -o xml stopped by %s: not well-formed (%s):\n%s" % (sig.name, e, out))
+        flows = root.findall("flow")
+        types = [f.get("type") for f in flows]
+        if root.tag != "conntrack" or types != ["new", "destroy"]:
+            sys.exit("-E -o xml stopped by %s: want <conntrack> with a new and a destroy flow, "
+                     "got <%s> %r" % (sig.name, root.tag, types))
+    print("ok: -E -o xml is a well-formed document after SIGINT and SIGTERM")
+
+
 def main():
     if os.geteuid() != 0:
         print("SKIP: needs root")
@@ -206,6 +236,7 @@ def main():
         check_progname(ns)
         check_lost(ns)
         check_pipe(ns)
+        check_xml(ns)
         return 0
     finally:
         for p in STARTED + [ns]:
