@@ -322,6 +322,8 @@ out_free:
 void coll_stop(struct collector *c)
 {
 	uint64_t one = 1;
+	size_t gone;
+	uint32_t e;
 	long n;
 
 	if (atomic_exchange(&c->stop, true))
@@ -338,9 +340,20 @@ void coll_stop(struct collector *c)
 	if (!c->dump_nl)
 		return;
 	/* The poller has stopped: this thread is now the only producer of its ring. */
+	e = atomic_fetch_add(&c->epoch, 1) + 1;
 	n = dump(c, DUMP_SHUTDOWN);
-	if (n < 0)
+	if (n < 0) {
 		ctf_log_errno(LOG_WARNING, (int)n, "shutdown dump failed, no SHUTDOWN records");
+		return;
+	}
+	/*
+	 * The dump took every flow it saw out of the table. A live flow left is
+	 * gone from the kernel without a DESTROY we read (none was sent, or it
+	 * came after the readers stopped): it ends here rather than silently.
+	 */
+	gone = coll_sweep_missing(&c->poller, e);
+	if (gone)
+		ctf_log(LOG_NOTICE, "%zu flows ended without a DESTROY event (RESYNC_END)", gone);
 }
 
 void coll_free(struct collector *c)
