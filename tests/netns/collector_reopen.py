@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Kernel test of the collector's SIGHUP, logrotate's way, end to end.
+
+Flows of a first batch end; the record file is moved aside and the daemon
+gets SIGHUP; flows of a second batch end; SIGTERM. The moved file must hold
+exactly the first batch's END records and the new file exactly the second's,
+both complete files that ctflow-records reads, and the daemon must exit 0.
+Exit 77 when it cannot run.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import collector_accounting as ca  # noqa: E402  (shared helpers)
+
+N = 8
+
+
+def batch(first):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+        for i in range(N):
+            u.sendto(b"r", ("127.0.0.1", first + i))
+    ca.wait_for(lambda: (ca.metric(ca.scrape(), "ctflow_table_flows") or 0) >= N,
+                "the batch's flows in the table")
+    ca.sh("conntrack", "-F")
+
+
+def ends(path, first):
+    out = ca.sh(os.path.join(ca.BIN, "ctflow-records"), "-o", "json", path).stdout
+    recs = [json.loads(line) for line in out.splitlines() if line.strip()]
+    return sorted(r["dst_port"] for r in recs
+                  if r["reason"] == "END" and r["proto"] == 17 and
+                  first <= r["dst_port"] < first + 1000)
+
+
+def main():
+    if os.environ.get("CTF_IN_NETNS") != "1":
+        ca.reexec_in_netns()
+    for tool in ("conntrackd", "ctflow-records"):
+        if not os.access(os.path.join(ca.BIN, tool), os.X_OK):
+            ca.skip("%s is not built" % tool)
+    if not shutil.which("conntrack"):
+        ca.skip("needs conntrack(8)")
+    ca.sh("ip", "link", "set", "lo", "up")
+    subprocess.run(["nft", "-f", "-"], text=True, check=True,
+                   input="table inet t {\n chain o {\n type filter hook output priority 0;\n"
+                         " ct state new counter\n }\n}\n")
+    tmp = tempfile.mkdtemp(prefix="ctf_reopen_")
+    conf = os.path.join(tmp, "conntrackd.conf")
+    records = os.path.join(tmp, "flows.pb")
+    moved = records + ".1"
+    with open(conf, "w") as f:
+        f.write("General {\n\tLockFile %s/lock\n\tFilter {\n\t\tProtocol Accept {\n\t\t\tUDP\n"
+                "\t\t}\n\t}\n}\n"
+                "Collector {\n\tReaders 2\n\tActiveTimeout 0\n\tEnableAccounting on\n}\n"
+                "Exporters {\n\tFile {\n\t\tPath %s\n\t}\n"
+                "\tPrometheus {\n\t\tAddress 127.0.0.1\n\t\tPort %d\n\t}\n}\n"
+                % (tmp, records, ca.PORT))
+    daemon = subprocess.Popen([os.path.join(ca.BIN, "conntrackd"), "-C", conf])
+    try:
+        ca.wait_for(lambda: (ca.metric(ca.scrape(), "ctflow_dumps_total") or 0) >= 1,
+                    "the seed dump")
+        batch(40000)
+        ca.wait_for(lambda: (ca.metric(ca.scrape(), "ctflow_sink_records_total") or 0) >= N,
+                    "the first batch's records on disk")
+        os.rename(records, moved)
+        daemon.send_signal(signal.SIGHUP)
+        ca.wait_for(lambda: os.path.exists(records), "a new record file after SIGHUP")
+        batch(41000)
+        ca.wait_for(lambda: (ca.metric(ca.scrape(), "ctflow_sink_records_total") or 0) >= 2 * N,
+                    "the second batch's records on disk")
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        rc = daemon.wait(timeout=30)
+    if rc != 0:
+        ca.fail("conntrackd exited %d" % rc)
+    want1 = list(range(40000, 40000 + N))
+    want2 = list(range(41000, 41000 + N))
+    got = (ends(moved, 40000), ends(records, 40000), ends(moved, 41000), ends(records, 41000))
+    if got != (want1, [], [], want2):
+        ca.fail("END records by file (moved: batch 1, batch 2; new: batch 1, batch 2): %s" %
+                (got,))
+    shutil.rmtree(tmp)
+    print("PASS: SIGHUP: %d records in the moved file, %d in the new one" % (N, N))
+
+
+if __name__ == "__main__":
+    main()
