@@ -242,10 +242,10 @@ int ctf_nl_recv_many(struct ctf_nl *nl, struct ctf_nl_rxq *q);
 const void *ctf_nl_rxq_get(const struct ctf_nl_rxq *q, unsigned int i, size_t *ret_len);
 
 /*
- * ctf_nl_drops - how many messages the kernel dropped for @nl so far (the
- * Drops column of /proc/net/netlink for its port id, read in the calling
- * thread's network namespace, which must be the socket's).
- * Returns the count or -errno (-ENOENT: not listed).
+ * ctf_nl_drops - how many messages the kernel dropped for @nl so far
+ * (sk_drops, read with SO_MEMINFO: one cheap getsockopt). The kernel keeps a
+ * 32-bit count, so take differences modulo 2^32.
+ * Returns the count or -errno.
  */
 int64_t ctf_nl_drops(const struct ctf_nl *nl);
 

@@ -39,7 +39,8 @@ struct ctf_table_val {
 	struct ctf_counters reported[2]; /* counters already sent in records, [0] orig */
 	uint32_t last_report;		 /* time of the last record (caller's clock, s) */
 	uint32_t epoch;			 /* last dump that saw it (caller-defined) */
-	uint32_t expire;		 /* tombstones: when it may be dropped */
+	uint32_t expire;		 /* tombstones: when it may be dropped; a callback
+					    killing a live entry may set a later time */
 	uint8_t state;			 /* protocol state for aggregates */
 	uint8_t flags;			 /* free for the caller */
 	uint16_t spare;
@@ -55,7 +56,8 @@ enum ctf_table_found {
 /* What becomes of the entry after the callback. */
 enum ctf_table_verdict {
 	CTF_TABLE_KEEP, /* keep it as it is (NEW: insert it live) */
-	CTF_TABLE_KILL, /* make it a tombstone for the table's tombstone time */
+	CTF_TABLE_KILL, /* make it a tombstone for the table's tombstone time, or
+			   until val->expire if the callback set it later */
 	CTF_TABLE_DROP, /* remove it now (NEW: do not insert) */
 };
 

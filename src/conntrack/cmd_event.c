@@ -21,7 +21,6 @@
 #include <sys/stat.h>
 #include <linux/filter.h>
 #include <linux/netfilter/nfnetlink.h>
-#include <linux/sock_diag.h>
 #include <libmnl/libmnl.h>
 
 #include <ctflow/exp.h>
@@ -52,7 +51,7 @@ struct ev_state {
 	bool header_done;
 	bool prompt; /* stdout is not a regular file: write after every batch */
 	sigset_t blocked, unblocked;
-	uint64_t drops_at_start;
+	uint32_t drops_at_start;
 	struct ct_progname_cache names;
 	struct ctf_flow flow;
 	struct ctf_exp xe;
@@ -66,16 +65,12 @@ static uint64_t realtime_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-/* The kernel's count of messages dropped on this socket (sk_drops). */
-static uint64_t socket_drops(const struct ctf_nl *nl)
+/* The kernel's count of messages dropped on this socket (sk_drops), 0 if unknown. */
+static uint32_t socket_drops(const struct ctf_nl *nl)
 {
-	uint32_t mem[SK_MEMINFO_VARS] = { 0 };
-	socklen_t len = sizeof(mem);
+	int64_t n = ctf_nl_drops(nl);
 
-	if (getsockopt(ctf_nl_fd(nl), SOL_SOCKET, SO_MEMINFO, mem, &len) < 0 ||
-	    len <= SK_MEMINFO_DROPS * sizeof(uint32_t))
-		return 0;
-	return mem[SK_MEMINFO_DROPS];
+	return n < 0 ? 0 : (uint32_t)n;
 }
 
 static void header(struct ev_state *st)
@@ -314,7 +309,7 @@ static void setup_format(struct ev_state *st)
 static void finish(struct ev_state *st)
 {
 	const char *what = st->exp ? "expectation" : "flow";
-	uint64_t lost = socket_drops(st->nl) - st->drops_at_start;
+	uint32_t lost = socket_drops(st->nl) - st->drops_at_start;
 	char buf[64];
 	size_t n;
 

@@ -370,6 +370,7 @@ static enum ctf_table_verdict on_sweep(const struct ctf_table_key *key, struct c
 	count_flow(s->p, key->l4proto, val->state, -1);
 	coll_push(s->p, &r);
 	s->n++;
+	val->expire = coll_now_secs() + COLL_SWEPT_TOMB_SECS;
 	return CTF_TABLE_KILL;
 }
 

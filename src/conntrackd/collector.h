@@ -18,6 +18,12 @@
 /* Tombstones outlive a DESTROY this long: longer than events of one
  * conntrack can sit in different readers' socket queues. */
 #define COLL_TOMB_SECS 3
+/*
+ * Tombstones of flows ended by a sweep (RESYNC_END) live longer: with
+ * NetlinkEventsReliable the kernel retries an undelivered DESTROY until the
+ * reader takes it, which must not make a second final record.
+ */
+#define COLL_SWEPT_TOMB_SECS 120
 /* After an overrun, the resync dump is repeated this much later, so a flow
  * must be missing from two dumps before it gets a RESYNC_END record. */
 #define COLL_RESYNC_CONFIRM_SECS 2

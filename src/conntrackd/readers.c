@@ -117,18 +117,26 @@ int coll_readers_open(struct collector *c)
 	return 0;
 }
 
+/* Messages the kernel dropped on the socket since the last look (sk_drops, 32 bits). */
+static uint64_t take_drops(struct coll_reader *rd)
+{
+	int64_t drops = ctf_nl_drops(rd->nl);
+	uint32_t lost;
+
+	if (drops < 0)
+		return 0;
+	lost = rd->drops_seen < 0 ? 0 : (uint32_t)drops - (uint32_t)rd->drops_seen;
+	rd->drops_seen = drops;
+	return lost;
+}
+
 /* The socket overflowed: count, mark the stream, grow the buffer, resync. */
 static void overrun(struct coll_reader *rd, uint32_t *last_log)
 {
 	struct collector *c = rd->prod.c;
 	size_t max = c->conf->general.netlink_buffer_max;
-	int64_t drops = ctf_nl_drops(rd->nl);
-	uint64_t lost = 0;
+	uint64_t lost = take_drops(rd);
 
-	if (drops >= 0 && rd->drops_seen >= 0 && drops > rd->drops_seen)
-		lost = (uint64_t)(drops - rd->drops_seen);
-	if (drops >= 0)
-		rd->drops_seen = drops;
 	ctr_add(&rd->prod.ctr.overruns, 1);
 	ctr_add(&rd->prod.ctr.lost, lost);
 	coll_push_gap(&rd->prod, lost);
@@ -141,6 +149,33 @@ static void overrun(struct coll_reader *rd, uint32_t *last_log)
 		ctf_log(LOG_WARNING, "reader %u: netlink overrun, %llu events lost%s", rd->cpu,
 			(unsigned long long)lost,
 			c->conf->general.netlink_overrun_resync < 0 ? "" : ", resync scheduled");
+	coll_request_resync(c);
+}
+
+/*
+ * The socket is drained: drops ENOBUFS did not report. The kernel reports an
+ * overrun once and goes on dropping until the queue has room again, and with
+ * NetlinkEventsReliable (NETLINK_NO_ENOBUFS) it never reports at all.
+ */
+static void trailing_drops(struct coll_reader *rd, uint32_t *last_log)
+{
+	struct collector *c = rd->prod.c;
+	uint64_t lost = take_drops(rd);
+
+	if (!lost)
+		return;
+	if (c->conf->general.netlink_events_reliable) {
+		/* The only sign of this overrun: count it as one. */
+		ctr_add(&rd->prod.ctr.overruns, 1);
+		if (ratelimit(last_log, 10))
+			ctf_log(LOG_WARNING,
+				"reader %u: the kernel could not deliver %llu events (DESTROY "
+				"events are retried)%s",
+				rd->cpu, (unsigned long long)lost,
+				c->conf->general.netlink_overrun_resync < 0 ? "" : ", resync scheduled");
+	}
+	ctr_add(&rd->prod.ctr.lost, lost);
+	coll_push_gap(&rd->prod, lost);
 	coll_request_resync(c);
 }
 
@@ -237,11 +272,13 @@ static void *reader_main(void *arg)
 	while (!atomic_load_explicit(&c->stop, memory_order_relaxed)) {
 		if (!read_all(rd, &last_log, 64))
 			break;
+		trailing_drops(rd, &last_log);
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
 			break;
 	}
 	/* DESTROY events already queued belong to this run: read them before stopping. */
 	(void)read_all(rd, &last_log, DRAIN_BATCHES);
+	trailing_drops(rd, &last_log);
 	return NULL;
 }
 

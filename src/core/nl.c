@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <linux/filter.h>
+#include <linux/sock_diag.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
 
@@ -673,25 +674,12 @@ const void *ctf_nl_rxq_get(const struct ctf_nl_rxq *q, unsigned int i, size_t *r
 
 int64_t ctf_nl_drops(const struct ctf_nl *nl)
 {
-	unsigned long long sk, drops, inode;
-	unsigned int proto, pid, groups, rmem, wmem, dump, locks;
-	int64_t r = -ENOENT;
-	char line[512];
-	FILE *f;
+	uint32_t mem[SK_MEMINFO_VARS] = { 0 };
+	socklen_t len = sizeof(mem);
 
-	/* The thread's own view: its network namespace, not the process's. */
-	f = fopen("/proc/thread-self/net/netlink", "re");
-	if (!f)
+	if (getsockopt(ctf_nl_fd(nl), SOL_SOCKET, SO_MEMINFO, mem, &len) < 0)
 		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %u %u %x %u %u %u %u %llu %llu", &sk, &proto, &pid, &groups,
-			   &rmem, &wmem, &dump, &locks, &drops, &inode) != 10)
-			continue;
-		if (proto == NETLINK_NETFILTER && pid == nl->portid) {
-			r = (int64_t)drops;
-			break;
-		}
-	}
-	fclose(f);
-	return r;
+	if (len <= SK_MEMINFO_DROPS * sizeof(uint32_t))
+		return -EOPNOTSUPP;
+	return mem[SK_MEMINFO_DROPS];
 }

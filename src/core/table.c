@@ -213,7 +213,10 @@ static void release(struct ctf_table *t, size_t i, uint64_t c, enum ctf_table_ve
 			st = S_LIVE;
 		break;
 	case CTF_TABLE_KILL:
-		t->ent[i].val.expire = now + t->tomb_secs;
+		/* Never shorter than the table's time; the callback may ask for longer. */
+		if (!t->ent[i].val.expire ||
+		    (int32_t)(t->ent[i].val.expire - (now + t->tomb_secs)) < 0)
+			t->ent[i].val.expire = now + t->tomb_secs;
 		if (st != S_DEAD)
 			atomic_fetch_add_explicit(&t->dead, 1, memory_order_relaxed);
 		st = S_DEAD;

@@ -42,6 +42,7 @@ struct probe {
 	int seen; /* -1: callback not run */
 	uint8_t state;
 	uint64_t packets;
+	uint32_t expire; /* set on the value when not 0 */
 };
 
 static enum ctf_table_verdict probe_cb(const struct ctf_table_key *key, struct ctf_table_val *val,
@@ -54,6 +55,8 @@ static enum ctf_table_verdict probe_cb(const struct ctf_table_key *key, struct c
 	if (found == CTF_TABLE_NEW)
 		val->state = p->state;
 	val->reported[0].packets++;
+	if (p->expire)
+		val->expire = p->expire;
 	return p->verdict;
 }
 
@@ -154,6 +157,22 @@ static void test_table_life_cycle(void **state)
 	ctf_table_get_stats(t, &st);
 	assert_int_equal(st.live + st.tombstones, 0);
 	assert_int_equal(st.inserts, 2);
+
+	/* A kill may ask for a longer tombstone, never a shorter one. */
+	p.expire = 40;
+	assert_int_equal(run(t, 5, true, 20, CTF_TABLE_KILL, &p), CTF_TABLE_NEW);
+	p.expire = 21;
+	assert_int_equal(run(t, 6, true, 20, CTF_TABLE_KILL, &p), CTF_TABLE_NEW);
+	p.expire = 0;
+	assert_int_equal(run(t, 5, true, 39, CTF_TABLE_KEEP, &p), CTF_TABLE_DEAD);
+	assert_int_equal(run(t, 6, true, 24, CTF_TABLE_KEEP, &p), CTF_TABLE_DEAD);
+	assert_int_equal(ctf_table_walk(t, 25, NULL, NULL), 0);
+	assert_int_equal(run(t, 6, false, 25, CTF_TABLE_KEEP, &p), -ENOENT);
+	/* Killing a tombstone again gives it at least the table's time from now. */
+	assert_int_equal(run(t, 5, false, 39, CTF_TABLE_KILL, &p), CTF_TABLE_DEAD);
+	assert_int_equal(run(t, 5, false, 43, CTF_TABLE_KEEP, &p), CTF_TABLE_DEAD);
+	assert_int_equal(ctf_table_walk(t, 44, NULL, NULL), 0);
+	assert_int_equal(run(t, 5, false, 44, CTF_TABLE_KEEP, &p), -ENOENT);
 	ctf_table_free(t);
 	ctf_table_free(NULL);
 }
