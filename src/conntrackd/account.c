@@ -331,8 +331,16 @@ void coll_apply_dumped(struct coll_producer *p, const struct ctf_flow *f, enum c
 
 	ctf_table_key_from_flow(&key, f, p->c->netns);
 	r = ctf_table_update(p->c->table, &key, true, coll_now_secs(), on_dumped, &o);
-	if (r == -ENOSPC && kind != DUMP_SHUTDOWN)
+	if (r == -ENOSPC && kind != DUMP_SHUTDOWN) {
 		ctr_add(&p->ctr.evicted, 1);
+	} else if (r == -ENOSPC) {
+		/* Untracked (the full table refused it): its last record carries it all. */
+		record_from_flow(&o.rec, f, CTF_REASON_SHUTDOWN, p);
+		memcpy(o.rec.delta, o.rec.total, sizeof(o.rec.delta));
+		if (!o.rec.start_ns)
+			o.rec.start_ns = o.rec.export_ns;
+		o.emit = true;
+	}
 	if (o.emit)
 		coll_push(p, &o.rec);
 }

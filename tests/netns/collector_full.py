@@ -7,7 +7,9 @@ UDP flows arrive; the flows that find no room must each get one EVICTED
 record (the stream says it is not tracking them) and be counted in
 ctflow_table_evictions_total, and when they end (a flush) every flow must
 still get exactly one END record carrying the kernel's totals, tracked or
-not. Exit 77 when it cannot run.
+not. Then a second batch as large is still alive when the collector stops:
+every flow of it, tracked or not, gets exactly one SHUTDOWN record with the
+kernel's totals. Exit 77 when it cannot run.
 """
 import json
 import os
@@ -17,6 +19,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import collector_accounting as ca  # noqa: E402  (shared helpers)
@@ -24,6 +27,7 @@ import collector_accounting as ca  # noqa: E402  (shared helpers)
 ROOM = 40
 FLOWS = 150
 BASE_PORT = 30000
+LIVE_PORT = 33000
 
 
 def main():
@@ -63,6 +67,15 @@ def main():
         ca.wait_for(lambda: (ca.metric(ca.scrape(), "ctflow_records_total", '{reason="end"}')
                              or 0) >= len(listed), "END records of the flushed flows")
         text = ca.scrape()
+        # The first batch's tombstones expire, then a second batch overfills the table again.
+        time.sleep(4)
+        before = ca.metric(ca.scrape(), "ctflow_table_evictions_total")
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+            for i in range(FLOWS):
+                u.sendto(b"g" * (i % 5 + 1), ("127.0.0.1", LIVE_PORT + i))
+        ca.wait_for(lambda: (ca.metric(ca.scrape(), "ctflow_table_evictions_total") or 0)
+                    >= before + FLOWS - ROOM, "the refusals of the second batch")
+        alive = {cid: k for cid, k in ca.kernel_flows().items() if cid not in listed}
     finally:
         daemon.send_signal(signal.SIGTERM)
         rc = daemon.wait(timeout=30)
@@ -71,9 +84,34 @@ def main():
     out = ca.sh(os.path.join(ca.BIN, "ctflow-records"), "-o", "json", records).stdout
     recs = [json.loads(line) for line in out.splitlines() if line.strip()]
     evicted = check(recs, listed, text)
+    check_shutdown(recs, alive)
     shutil.rmtree(tmp)
     print("PASS: %d kernel flows in a table for %d: %d EVICTED, every flow ended once" %
           (len(listed), ROOM, evicted))
+
+
+def check_shutdown(recs, alive):
+    ports = {r["dst_port"] for r in recs if r["ct_id"] in alive}
+    if len(alive) != FLOWS or not all(LIVE_PORT <= p < LIVE_PORT + FLOWS for p in ports):
+        ca.fail("the second batch: %d flows alive at the stop, ports %s" % (len(alive),
+                                                                          sorted(ports)))
+    evicted = 0
+    for cid, k in alive.items():
+        rs = [r for r in recs if r["ct_id"] == cid]
+        last = [r for r in rs if r["reason"] == "SHUTDOWN"]
+        if len(last) != 1 or any(r["reason"] not in ("SHUTDOWN", "EVICTED") for r in rs):
+            ca.fail("live flow %d: want one SHUTDOWN record, got %s" % (cid, rs))
+        e = last[0]
+        got = (e["total_packets"], e["total_bytes"], e["reply_total_packets"],
+               e["reply_total_bytes"])
+        sums = tuple(sum(r[f] for r in rs) for f in ("packets", "bytes", "reply_packets",
+                                                      "reply_bytes"))
+        if got != k or sums != k:
+            ca.fail("live flow %d: SHUTDOWN totals %s, deltas add up to %s, kernel %s" %
+                    (cid, got, sums, k))
+        evicted += any(r["reason"] == "EVICTED" for r in rs)
+    if evicted < FLOWS - ROOM:
+        ca.fail("the second batch: only %d flows were refused" % evicted)
 
 
 def check(recs, listed, text):
@@ -114,7 +152,7 @@ def check(recs, listed, text):
             ca.fail("tracked flow %d: unexpected records %s" % (cid, rs))
     if evicted < FLOWS - ROOM:
         ca.fail("%d EVICTED records for %d flows in a table for %d" % (evicted, FLOWS, ROOM))
-    stream_evicted = sum(r["reason"] == "EVICTED" for r in recs)
+    stream_evicted = sum(r["reason"] == "EVICTED" and r["ct_id"] in listed for r in recs)
     counted = ca.metric(text, "ctflow_table_evictions_total") or 0
     # Refused DESTROYs count too (they make END records), and scrapes go on making flows.
     if counted < stream_evicted:
