@@ -258,7 +258,6 @@ static enum ctf_table_verdict on_destroy(const struct ctf_table_key *key,
 /* The table is full: the flow is not tracked, and the stream says so. */
 static void refused(struct op *o, bool destroy)
 {
-	ctr_add(&o->p->ctr.evicted, 1);
 	record_from_flow(&o->rec, o->f, destroy ? CTF_REASON_END : CTF_REASON_EVICTED, o->p);
 	if (destroy) {
 		memcpy(o->rec.delta, o->rec.total, sizeof(o->rec.delta));
@@ -331,9 +330,7 @@ void coll_apply_dumped(struct coll_producer *p, const struct ctf_flow *f, enum c
 
 	ctf_table_key_from_flow(&key, f, p->c->netns);
 	r = ctf_table_update(p->c->table, &key, true, coll_now_secs(), on_dumped, &o);
-	if (r == -ENOSPC && kind != DUMP_SHUTDOWN) {
-		ctr_add(&p->ctr.evicted, 1);
-	} else if (r == -ENOSPC) {
+	if (r == -ENOSPC && kind == DUMP_SHUTDOWN) {
 		/* Untracked (the full table refused it): its last record carries it all. */
 		record_from_flow(&o.rec, f, CTF_REASON_SHUTDOWN, p);
 		memcpy(o.rec.delta, o.rec.total, sizeof(o.rec.delta));

@@ -51,7 +51,6 @@ struct coll_counters {
 	_Atomic uint64_t late;		/* NEW/UPDATE for a destroyed flow (tombstone hit) */
 	_Atomic uint64_t dup_destroy;	/* DESTROY of an already destroyed flow */
 	_Atomic uint64_t unknown_destroy; /* DESTROY of a flow the table did not have */
-	_Atomic uint64_t evicted;	/* flows refused because the table was full */
 	_Atomic uint64_t records[8];	/* records made, by reason */
 	_Atomic uint64_t ring_full;	/* records the ring refused */
 	_Atomic uint64_t batches;	/* recvmmsg calls that returned data */

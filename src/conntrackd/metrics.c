@@ -245,7 +245,9 @@ static void render_table(struct ctf_prom_buf *b, struct collector *c)
 	gauge(b, "ctflow_table_memory_bytes", "Memory the table allocated", (double)st.bytes);
 	counter(b, "ctflow_table_inserts_total", "Entries inserted into the table", st.inserts);
 	counter(b, "ctflow_table_evictions_total",
-		"Flows refused because the table was full (EVICTED records)", st.refused);
+		"Inserts refused because the table was full: each refused event or dumped "
+		"entry, so an untracked flow can count more than once",
+		st.refused);
 	counter(b, "ctflow_resyncs_total", "Resync dumps after event socket overruns",
 		atomic_load(&c->resyncs));
 	counter(b, "ctflow_dumps_total", "Kernel table dumps (seed, counter polls, resyncs)",
