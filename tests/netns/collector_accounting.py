@@ -67,6 +67,13 @@ def reexec_in_netns():
     sys.exit(r.returncode)
 
 
+def track_all():
+    """A ct rule on output: a namespace tracks connections only once something asks."""
+    subprocess.run(["nft", "-f", "-"], text=True, check=True,
+                   input="table inet ctf_track {\n chain out {\n"
+                         " type filter hook output priority 0;\n ct state new counter\n }\n}\n")
+
+
 def sh(*args, check=True):
     return subprocess.run(args, check=check, capture_output=True, text=True)
 

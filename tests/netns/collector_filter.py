@@ -121,9 +121,7 @@ def main():
     if not shutil.which("conntrack"):
         ca.skip("needs conntrack(8)")
     ca.sh("ip", "link", "set", "lo", "up")
-    subprocess.run(["nft", "-f", "-"], text=True, check=True,
-                   input="table inet t {\n chain o {\n type filter hook output priority 0;\n"
-                         " ct state new counter\n }\n}\n")
+    ca.track_all()
     tmp = tempfile.mkdtemp(prefix="ctf_filter_")
     run("Kernelspace", tmp)
     run("Userspace", tmp)

@@ -39,10 +39,7 @@ def main():
     if not shutil.which("conntrack"):
         ca.skip("needs conntrack(8) 1.4.7 as the oracle")
     ca.sh("ip", "link", "set", "lo", "up")
-    # A ct rule makes the namespace track connections at all.
-    subprocess.run(["nft", "-f", "-"], text=True, check=True,
-                   input="table inet t {\n chain o {\n type filter hook output priority 0;\n"
-                         " ct state new counter\n }\n}\n")
+    ca.track_all()
     tmp = tempfile.mkdtemp(prefix="ctf_full_")
     conf = os.path.join(tmp, "conntrackd.conf")
     records = os.path.join(tmp, "flows.pb")

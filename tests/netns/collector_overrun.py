@@ -38,9 +38,7 @@ def main():
     if not shutil.which("conntrack"):
         ca.skip("needs conntrack(8)")
     ca.sh("ip", "link", "set", "lo", "up")
-    subprocess.run(["nft", "-f", "-"], text=True, check=True,
-                   input="table inet t {\n chain o {\n type filter hook output priority 0;\n"
-                         " ct state new counter\n }\n}\n")
+    ca.track_all()
     for reliable in ("off", "on"):
         run(reliable)
 
