@@ -11,6 +11,7 @@ has exactly one END record whose totals are the kernel's, that the deltas of
 all records of a flow add up to those totals, that NAT flows carry both
 views, and that the long flow got interim records. Exit 77 when it cannot run.
 """
+import contextlib
 import json
 import os
 import re
@@ -72,6 +73,48 @@ def track_all():
     subprocess.run(["nft", "-f", "-"], text=True, check=True,
                    input="table inet ctf_track {\n chain out {\n"
                          " type filter hook output priority 0;\n ct state new counter\n }\n}\n")
+
+
+def need_tools(oracle=True):
+    """Skip unless our collector and reader are built (and 1.4.7's conntrack, if asked)."""
+    for tool in ("conntrackd", "ctflow-records"):
+        if not os.access(os.path.join(BIN, tool), os.X_OK):
+            skip("%s is not built" % tool)
+    if oracle and not shutil.which("conntrack"):
+        skip("needs conntrack(8) 1.4.7 as the oracle")
+
+
+def write_conf(path, tmp, records, general="", collector=""):
+    """A collector configuration: lock file in @tmp, records to @records,
+    /metrics on PORT, plus the given General and Collector directives."""
+    with open(path, "w") as f:
+        f.write("General {\n\tLockFile %s/lock\n%s}\n"
+                "Collector {\n%s}\n"
+                "Exporters {\n\tFile {\n\t\tPath %s\n\t}\n"
+                "\tPrometheus {\n\t\tAddress 127.0.0.1\n\t\tPort %d\n\t}\n}\n"
+                % (tmp, general, collector, records, PORT))
+
+
+@contextlib.contextmanager
+def running(conf, label="", **popen):
+    """conntrackd -C @conf, from its seed dump until SIGTERM at the end of
+    the block; it must then exit 0. Its stderr, when piped, is left in .err."""
+    daemon = subprocess.Popen([os.path.join(BIN, "conntrackd"), "-C", conf], **popen)
+    try:
+        wait_for(lambda: (metric(scrape(), "ctflow_dumps_total") or 0) >= 1, "the seed dump")
+        yield daemon
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        daemon.err = daemon.communicate(timeout=30)[1]
+    if daemon.returncode != 0:
+        fail("%sconntrackd exited %d%s" % (label, daemon.returncode,
+                                          ": " + daemon.err if daemon.err else ""))
+
+
+def read_records(path):
+    """A record file as ctflow-records -o json reads it: one dict per record."""
+    out = sh(os.path.join(BIN, "ctflow-records"), "-o", "json", path).stdout
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
 def sh(*args, check=True):
@@ -180,11 +223,7 @@ def kernel_flows():
 def main():
     if os.environ.get("CTF_IN_NETNS") != "1":
         reexec_in_netns()
-    for tool in ("conntrackd", "ctflow-records"):
-        if not os.access(os.path.join(BIN, tool), os.X_OK):
-            skip("%s is not built" % tool)
-    if not shutil.which("conntrack"):
-        skip("needs conntrack(8) 1.4.7 as the oracle")
+    need_tools()
     sh("ip", "link", "set", "lo", "up")
     try:
         subprocess.run(["nft", "-f", "-"], input=NFT, text=True, check=True)
@@ -194,16 +233,9 @@ def main():
     tmp = tempfile.mkdtemp(prefix="ctf_coll_")
     conf = os.path.join(tmp, "conntrackd.conf")
     records = os.path.join(tmp, "flows.pb")
-    with open(conf, "w") as f:
-        f.write("General {\n\tLockFile %s/lock\n}\n"
-                "Collector {\n\tReaders 2\n\tActiveTimeout 1\n\tCounterPollInterval 1\n"
-                "\tEnableAccounting on\n}\n"
-                "Exporters {\n\tFile {\n\t\tPath %s\n\t}\n"
-                "\tPrometheus {\n\t\tAddress 127.0.0.1\n\t\tPort %d\n\t}\n}\n"
-                % (tmp, records, PORT))
-    daemon = subprocess.Popen([os.path.join(BIN, "conntrackd"), "-C", conf])
-    try:
-        wait_for(lambda: (metric(scrape(), "ctflow_dumps_total") or 0) >= 1, "the seed dump")
+    write_conf(conf, tmp, records, collector="\tReaders 2\n\tActiveTimeout 1\n"
+               "\tCounterPollInterval 1\n\tEnableAccounting on\n")
+    with running(conf):
         run_traffic()
         listed = kernel_flows()
         if len(listed) < 12:
@@ -214,13 +246,7 @@ def main():
         wait_for(lambda: (metric(scrape(), "ctflow_records_total", '{reason="end"}') or 0)
                  >= len(listed), "END records of the flushed flows")
         text = scrape()
-    finally:
-        daemon.send_signal(signal.SIGTERM)
-        rc = daemon.wait(timeout=30)
-    if rc != 0:
-        fail("conntrackd exited %d" % rc)
-    out = sh(os.path.join(BIN, "ctflow-records"), "-o", "json", records).stdout
-    recs = [json.loads(line) for line in out.splitlines() if line.strip()]
+    recs = read_records(records)
     check(recs, listed, text)
     shutil.rmtree(tmp)
     print("PASS: %d kernel flows, %d records" % (len(listed), len(recs)))

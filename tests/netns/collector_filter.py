@@ -10,10 +10,8 @@ the seed dump applies it too. The filter here keeps UDP only and ignores
 while it runs, wanted and unwanted, must leave records for exactly the
 wanted ones, each ended once. Exit 77 when it cannot run.
 """
-import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -49,20 +47,13 @@ def run(where, tmp):
     subprocess.run(["conntrack", "-F"], capture_output=True)
     conf = os.path.join(tmp, "conntrackd-%s.conf" % where)
     records = os.path.join(tmp, "flows-%s.pb" % where)
-    with open(conf, "w") as f:
-        f.write("General {\n\tLockFile %s/lock\n%s}\n"
-                "Collector {\n\tReaders 2\n\tActiveTimeout 0\n\tCounterPollInterval 1\n"
-                "\tEnableAccounting on\n}\n"
-                "Exporters {\n\tFile {\n\t\tPath %s\n\t}\n"
-                "\tPrometheus {\n\t\tAddress 127.0.0.1\n\t\tPort %d\n\t}\n}\n"
-                % (tmp, FILTER % where, records, ca.PORT))
+    ca.write_conf(conf, tmp, records, general=FILTER % where,
+                  collector="\tReaders 2\n\tActiveTimeout 0\n\tCounterPollInterval 1\n"
+                  "\tEnableAccounting on\n")
     udp_flows("127.0.0.1", 31000, BEFORE)
     udp_flows("127.0.0.9", 31000, BEFORE)
     tcp_flow(31000)
-    daemon = subprocess.Popen([os.path.join(ca.BIN, "conntrackd"), "-C", conf])
-    try:
-        ca.wait_for(lambda: (ca.metric(ca.scrape(), "ctflow_dumps_total") or 0) >= 1,
-                    "the seed dump")
+    with ca.running(conf, label=where + ": "):
         seeded = ca.metric(ca.scrape(), "ctflow_table_flows")
         if seeded != BEFORE:
             ca.fail("%s: the seed dump kept %s flows, want the %d wanted ones" %
@@ -81,16 +72,10 @@ def run(where, tmp):
         filtered = ca.metric(text, "ctflow_events_filtered_total") or 0
         events = sum(ca.metric(text, "ctflow_events_total", '{type="%s"}' % t) or 0
                      for t in ("new", "update", "destroy"))
-        subprocess.run(["conntrack", "-F"], capture_output=True, check=True)
+        ca.sh("conntrack", "-F")
         ca.wait_for(lambda: (ca.metric(ca.scrape(), "ctflow_records_total", '{reason="end"}')
                              or 0) >= DURING, "END records of the flushed flows")
-    finally:
-        daemon.send_signal(signal.SIGTERM)
-        rc = daemon.wait(timeout=30)
-    if rc != 0:
-        ca.fail("%s: conntrackd exited %d" % (where, rc))
-    out = ca.sh(os.path.join(ca.BIN, "ctflow-records"), "-o", "json", records).stdout
-    recs = [json.loads(line) for line in out.splitlines() if line.strip()]
+    recs = ca.read_records(records)
     bad = [r for r in recs if not wanted(r)]
     if bad:
         ca.fail("%s: records of filtered-out flows: %s" % (where, bad[:3]))
@@ -115,11 +100,7 @@ def run(where, tmp):
 def main():
     if os.environ.get("CTF_IN_NETNS") != "1":
         ca.reexec_in_netns()
-    for tool in ("conntrackd", "ctflow-records"):
-        if not os.access(os.path.join(ca.BIN, tool), os.X_OK):
-            ca.skip("%s is not built" % tool)
-    if not shutil.which("conntrack"):
-        ca.skip("needs conntrack(8)")
+    ca.need_tools()
     ca.sh("ip", "link", "set", "lo", "up")
     ca.track_all()
     tmp = tempfile.mkdtemp(prefix="ctf_filter_")

@@ -11,12 +11,9 @@ not. Then a second batch as large is still alive when the collector stops:
 every flow of it, tracked or not, gets exactly one SHUTDOWN record with the
 kernel's totals. Exit 77 when it cannot run.
 """
-import json
 import os
 import shutil
-import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,33 +30,22 @@ LIVE_PORT = 33000
 def main():
     if os.environ.get("CTF_IN_NETNS") != "1":
         ca.reexec_in_netns()
-    for tool in ("conntrackd", "ctflow-records"):
-        if not os.access(os.path.join(ca.BIN, tool), os.X_OK):
-            ca.skip("%s is not built" % tool)
-    if not shutil.which("conntrack"):
-        ca.skip("needs conntrack(8) 1.4.7 as the oracle")
+    ca.need_tools()
     ca.sh("ip", "link", "set", "lo", "up")
     ca.track_all()
     tmp = tempfile.mkdtemp(prefix="ctf_full_")
     conf = os.path.join(tmp, "conntrackd.conf")
     records = os.path.join(tmp, "flows.pb")
-    with open(conf, "w") as f:
-        f.write("General {\n\tLockFile %s/lock\n}\n"
-                "Collector {\n\tReaders 2\n\tTableSize %d\n\tActiveTimeout 0\n"
-                "\tCounterPollInterval 1\n\tEnableAccounting on\n}\n"
-                "Exporters {\n\tFile {\n\t\tPath %s\n\t}\n"
-                "\tPrometheus {\n\t\tAddress 127.0.0.1\n\t\tPort %d\n\t}\n}\n"
-                % (tmp, ROOM, records, ca.PORT))
-    daemon = subprocess.Popen([os.path.join(ca.BIN, "conntrackd"), "-C", conf])
-    try:
-        ca.wait_for(lambda: (ca.metric(ca.scrape(), "ctflow_dumps_total") or 0) >= 1,
-                    "the seed dump")
+    ca.write_conf(conf, tmp, records,
+                  collector="\tReaders 2\n\tTableSize %d\n\tActiveTimeout 0\n"
+                  "\tCounterPollInterval 1\n\tEnableAccounting on\n" % ROOM)
+    with ca.running(conf):
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
             for i in range(FLOWS):
                 u.sendto(b"f" * (i % 7 + 1), ("127.0.0.1", BASE_PORT + i))
         ca.wait_for(lambda: (ca.metric(ca.scrape(), "ctflow_table_evictions_total") or 0)
                     >= FLOWS - ROOM, "the refusals of the flows beyond the table's room")
-        listed = {cid: k for cid, k in ca.kernel_flows().items()}
+        listed = ca.kernel_flows()
         ca.sh("conntrack", "-F")
         ca.wait_for(lambda: (ca.metric(ca.scrape(), "ctflow_records_total", '{reason="end"}')
                              or 0) >= len(listed), "END records of the flushed flows")
@@ -73,13 +59,7 @@ def main():
         ca.wait_for(lambda: (ca.metric(ca.scrape(), "ctflow_table_evictions_total") or 0)
                     >= before + FLOWS - ROOM, "the refusals of the second batch")
         alive = {cid: k for cid, k in ca.kernel_flows().items() if cid not in listed}
-    finally:
-        daemon.send_signal(signal.SIGTERM)
-        rc = daemon.wait(timeout=30)
-    if rc != 0:
-        ca.fail("conntrackd exited %d" % rc)
-    out = ca.sh(os.path.join(ca.BIN, "ctflow-records"), "-o", "json", records).stdout
-    recs = [json.loads(line) for line in out.splitlines() if line.strip()]
+    recs = ca.read_records(records)
     evicted = check(recs, listed, text)
     check_shutdown(recs, alive)
     shutil.rmtree(tmp)
@@ -112,13 +92,12 @@ def check_shutdown(recs, alive):
 
 
 def check(recs, listed, text):
-    ours = {cid for cid, k in listed.items()}
     by_id = {}
     for r in recs:
         if r["reason"] == "GAP":
             ca.fail("unexpected GAP record: %s" % r)
         by_id.setdefault(r["ct_id"], []).append(r)
-    udp = [cid for cid in ours
+    udp = [cid for cid in listed
            if any(r["proto"] == 17 and BASE_PORT <= r["dst_port"] < BASE_PORT + FLOWS
                   for r in by_id.get(cid, []))]
     if len(udp) != FLOWS:

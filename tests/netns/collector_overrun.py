@@ -14,9 +14,7 @@ reports no ENOBUFS at all (NETLINK_NO_ENOBUFS) and retries DESTROY events;
 the loss of the other events must still be counted, marked and reconciled.
 Exit 77 when it cannot run.
 """
-import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -32,11 +30,7 @@ BURST = 4000
 def main():
     if os.environ.get("CTF_IN_NETNS") != "1":
         ca.reexec_in_netns()
-    for tool in ("conntrackd", "ctflow-records"):
-        if not os.access(os.path.join(ca.BIN, tool), os.X_OK):
-            ca.skip("%s is not built" % tool)
-    if not shutil.which("conntrack"):
-        ca.skip("needs conntrack(8)")
+    ca.need_tools()
     ca.sh("ip", "link", "set", "lo", "up")
     ca.track_all()
     for reliable in ("off", "on"):
@@ -48,19 +42,12 @@ def run(reliable):
     tmp = tempfile.mkdtemp(prefix="ctf_overrun_")
     conf = os.path.join(tmp, "conntrackd.conf")
     records = os.path.join(tmp, "flows.pb")
-    with open(conf, "w") as f:
-        f.write("General {\n\tLockFile %s/lock\n\tNetlinkBufferSize 4096\n"
-                "\tNetlinkBufferSizeMaxGrowth 4096\n\tNetlinkOverrunResync 1\n"
-                "\tNetlinkEventsReliable %s\n}\n"
-                "Collector {\n\tReaders 1\n\tActiveTimeout 0\n\tCounterPollInterval 1\n"
-                "\tEnableAccounting on\n}\n"
-                "Exporters {\n\tFile {\n\t\tPath %s\n\t}\n"
-                "\tPrometheus {\n\t\tAddress 127.0.0.1\n\t\tPort %d\n\t}\n}\n"
-                % (tmp, reliable, records, ca.PORT))
-    daemon = subprocess.Popen([os.path.join(ca.BIN, "conntrackd"), "-C", conf])
-    try:
-        ca.wait_for(lambda: (ca.metric(ca.scrape(), "ctflow_dumps_total") or 0) >= 1,
-                    "the seed dump")
+    ca.write_conf(conf, tmp, records,
+                  general="\tNetlinkBufferSize 4096\n\tNetlinkBufferSizeMaxGrowth 4096\n"
+                  "\tNetlinkOverrunResync 1\n\tNetlinkEventsReliable %s\n" % reliable,
+                  collector="\tReaders 1\n\tActiveTimeout 0\n\tCounterPollInterval 1\n"
+                  "\tEnableAccounting on\n")
+    with ca.running(conf):
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
             for i in range(BURST):
                 u.sendto(b"b", ("127.0.0.1", 20000 + i))
@@ -74,13 +61,7 @@ def run(reliable):
         ca.wait_for(lambda: ended(ca.scrape()) >= len(listed),
                     "END or RESYNC_END for every flushed flow", secs=30)
         text = ca.scrape()
-    finally:
-        daemon.send_signal(signal.SIGTERM)
-        rc = daemon.wait(timeout=30)
-    if rc != 0:
-        ca.fail("conntrackd exited %d" % rc)
-    out = ca.sh(os.path.join(ca.BIN, "ctflow-records"), "-o", "json", records).stdout
-    recs = [json.loads(line) for line in out.splitlines() if line.strip()]
+    recs = ca.read_records(records)
     check(recs, listed, text)
     shutil.rmtree(tmp)
     print("PASS (NetlinkEventsReliable %s): %d flows, %d records, %d GAP records" %

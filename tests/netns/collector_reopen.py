@@ -8,12 +8,10 @@ exactly the first batch's END records and the new file exactly the second's,
 both complete files that ctflow-records reads, and the daemon must exit 0.
 Exit 77 when it cannot run.
 """
-import json
 import os
 import shutil
 import signal
 import socket
-import subprocess
 import sys
 import tempfile
 
@@ -32,9 +30,7 @@ def batch(first):
     ca.sh("conntrack", "-F")
 
 
-def ends(path, first):
-    out = ca.sh(os.path.join(ca.BIN, "ctflow-records"), "-o", "json", path).stdout
-    recs = [json.loads(line) for line in out.splitlines() if line.strip()]
+def ends(recs, first):
     return sorted(r["dst_port"] for r in recs
                   if r["reason"] == "END" and r["proto"] == 17 and
                   first <= r["dst_port"] < first + 1000)
@@ -43,28 +39,17 @@ def ends(path, first):
 def main():
     if os.environ.get("CTF_IN_NETNS") != "1":
         ca.reexec_in_netns()
-    for tool in ("conntrackd", "ctflow-records"):
-        if not os.access(os.path.join(ca.BIN, tool), os.X_OK):
-            ca.skip("%s is not built" % tool)
-    if not shutil.which("conntrack"):
-        ca.skip("needs conntrack(8)")
+    ca.need_tools()
     ca.sh("ip", "link", "set", "lo", "up")
     ca.track_all()
     tmp = tempfile.mkdtemp(prefix="ctf_reopen_")
     conf = os.path.join(tmp, "conntrackd.conf")
     records = os.path.join(tmp, "flows.pb")
     moved = records + ".1"
-    with open(conf, "w") as f:
-        f.write("General {\n\tLockFile %s/lock\n\tFilter {\n\t\tProtocol Accept {\n\t\t\tUDP\n"
-                "\t\t}\n\t}\n}\n"
-                "Collector {\n\tReaders 2\n\tActiveTimeout 0\n\tEnableAccounting on\n}\n"
-                "Exporters {\n\tFile {\n\t\tPath %s\n\t}\n"
-                "\tPrometheus {\n\t\tAddress 127.0.0.1\n\t\tPort %d\n\t}\n}\n"
-                % (tmp, records, ca.PORT))
-    daemon = subprocess.Popen([os.path.join(ca.BIN, "conntrackd"), "-C", conf])
-    try:
-        ca.wait_for(lambda: (ca.metric(ca.scrape(), "ctflow_dumps_total") or 0) >= 1,
-                    "the seed dump")
+    ca.write_conf(conf, tmp, records,
+                  general="\tFilter {\n\t\tProtocol Accept {\n\t\t\tUDP\n\t\t}\n\t}\n",
+                  collector="\tReaders 2\n\tActiveTimeout 0\n\tEnableAccounting on\n")
+    with ca.running(conf) as daemon:
         batch(40000)
         ca.wait_for(lambda: (ca.metric(ca.scrape(), "ctflow_sink_records_total") or 0) >= N,
                     "the first batch's records on disk")
@@ -74,14 +59,10 @@ def main():
         batch(41000)
         ca.wait_for(lambda: (ca.metric(ca.scrape(), "ctflow_sink_records_total") or 0) >= 2 * N,
                     "the second batch's records on disk")
-    finally:
-        daemon.send_signal(signal.SIGTERM)
-        rc = daemon.wait(timeout=30)
-    if rc != 0:
-        ca.fail("conntrackd exited %d" % rc)
     want1 = list(range(40000, 40000 + N))
     want2 = list(range(41000, 41000 + N))
-    got = (ends(moved, 40000), ends(records, 40000), ends(moved, 41000), ends(records, 41000))
+    old, new = ca.read_records(moved), ca.read_records(records)
+    got = (ends(old, 40000), ends(new, 40000), ends(old, 41000), ends(new, 41000))
     if got != (want1, [], [], want2):
         ca.fail("END records by file (moved: batch 1, batch 2; new: batch 1, batch 2): %s" %
                 (got,))

@@ -8,7 +8,6 @@ them off (it changes no kernel state unless asked); with `EnableAccounting
 on` it must turn both on and not warn. Exit 77 when it cannot run.
 """
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -27,24 +26,11 @@ def sysctl(name):
 
 def run(tmp, enable):
     conf = os.path.join(tmp, "conntrackd.conf")
-    with open(conf, "w") as f:
-        f.write("General {\n\tLockFile %s/lock\n}\n"
-                "Collector {\n\tReaders 1\n%s}\n"
-                "Exporters {\n\tFile {\n\t\tPath %s/flows.pb\n\t}\n"
-                "\tPrometheus {\n\t\tAddress 127.0.0.1\n\t\tPort %d\n\t}\n}\n"
-                % (tmp, "\tEnableAccounting on\n" if enable else "", tmp, ca.PORT))
-    daemon = subprocess.Popen([os.path.join(ca.BIN, "conntrackd"), "-C", conf],
-                              stderr=subprocess.PIPE, text=True)
-    try:
-        ca.wait_for(lambda: (ca.metric(ca.scrape(), "ctflow_dumps_total") or 0) >= 1,
-                    "the seed dump")
+    ca.write_conf(conf, tmp, os.path.join(tmp, "flows.pb"),
+                  collector="\tReaders 1\n" + ("\tEnableAccounting on\n" if enable else ""))
+    with ca.running(conf, stderr=subprocess.PIPE, text=True) as daemon:
         text = ca.scrape()
-    finally:
-        daemon.send_signal(signal.SIGTERM)
-        err = daemon.communicate(timeout=30)[1]
-    if daemon.returncode != 0:
-        ca.fail("conntrackd exited %d: %s" % (daemon.returncode, err))
-    return text, err
+    return text, daemon.err
 
 
 def main():
