@@ -255,13 +255,15 @@ static enum ctf_table_verdict on_destroy(const struct ctf_table_key *key,
 	}
 }
 
-/* The table is full: the flow is not tracked, and the stream says so. */
-static void refused(struct op *o, bool destroy)
+/*
+ * The table is full: the flow is not tracked, and the stream says so. Its
+ * final record (END, SHUTDOWN) carries the kernel's totals as deltas.
+ */
+static void refused(struct op *o, uint8_t reason)
 {
-	record_from_flow(&o->rec, o->f, destroy ? CTF_REASON_END : CTF_REASON_EVICTED, o->p);
-	if (destroy) {
+	record_from_flow(&o->rec, o->f, reason, o->p);
+	if (reason != CTF_REASON_EVICTED)
 		memcpy(o->rec.delta, o->rec.total, sizeof(o->rec.delta));
-	}
 	if (!o->rec.start_ns)
 		o->rec.start_ns = o->rec.export_ns;
 	o->emit = true;
@@ -279,7 +281,7 @@ void coll_apply_event(struct coll_producer *p, const struct ctf_flow *f)
 	r = ctf_table_update(c->table, &key, true, coll_now_secs(),
 			     destroy ? on_destroy : on_new_or_update, &o);
 	if (r == -ENOSPC)
-		refused(&o, destroy);
+		refused(&o, destroy ? CTF_REASON_END : CTF_REASON_EVICTED);
 	if (o.emit)
 		coll_push(p, &o.rec);
 }
@@ -330,14 +332,8 @@ void coll_apply_dumped(struct coll_producer *p, const struct ctf_flow *f, enum c
 
 	ctf_table_key_from_flow(&key, f, p->c->netns);
 	r = ctf_table_update(p->c->table, &key, true, coll_now_secs(), on_dumped, &o);
-	if (r == -ENOSPC && kind == DUMP_SHUTDOWN) {
-		/* Untracked (the full table refused it): its last record carries it all. */
-		record_from_flow(&o.rec, f, CTF_REASON_SHUTDOWN, p);
-		memcpy(o.rec.delta, o.rec.total, sizeof(o.rec.delta));
-		if (!o.rec.start_ns)
-			o.rec.start_ns = o.rec.export_ns;
-		o.emit = true;
-	}
+	if (r == -ENOSPC && kind == DUMP_SHUTDOWN)
+		refused(&o, CTF_REASON_SHUTDOWN);
 	if (o.emit)
 		coll_push(p, &o.rec);
 }
@@ -384,5 +380,7 @@ size_t coll_sweep_missing(struct coll_producer *p, uint32_t older_than)
 	struct sweep s = { .p = p, .older_than = older_than };
 
 	(void)ctf_table_walk(p->c->table, coll_now_secs(), on_sweep, &s);
+	if (s.n)
+		ctf_log(LOG_NOTICE, "%zu flows ended without a DESTROY event (RESYNC_END)", s.n);
 	return s.n;
 }

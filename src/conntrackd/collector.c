@@ -103,8 +103,6 @@ static void poll_once(struct collector *c, uint32_t *prev_ok)
 		gone = coll_sweep_missing(&c->poller, e - 1);
 	*prev_ok = e;
 	atomic_store(&c->resync_end_pending, gone);
-	if (gone)
-		ctf_log(LOG_NOTICE, "%zu flows ended without a DESTROY event (RESYNC_END)", gone);
 }
 
 static void deadline(struct timespec *ts, uint32_t secs)
@@ -322,7 +320,6 @@ out_free:
 void coll_stop(struct collector *c)
 {
 	uint64_t one = 1;
-	size_t gone;
 	uint32_t e;
 	long n;
 
@@ -351,9 +348,7 @@ void coll_stop(struct collector *c)
 	 * gone from the kernel without a DESTROY we read (none was sent, or it
 	 * came after the readers stopped): it ends here rather than silently.
 	 */
-	gone = coll_sweep_missing(&c->poller, e);
-	if (gone)
-		ctf_log(LOG_NOTICE, "%zu flows ended without a DESTROY event (RESYNC_END)", gone);
+	(void)coll_sweep_missing(&c->poller, e);
 }
 
 void coll_free(struct collector *c)

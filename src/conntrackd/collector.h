@@ -78,7 +78,7 @@ struct coll_producer {
 	struct collector *c;
 	struct ctf_ring *ring;
 	struct coll_counters ctr;
-	uint16_t id; /* reader CPU, or 0xffff for the poller */
+	uint16_t id; /* reader CPU, or CTF_RECORD_POLLER */
 };
 
 struct coll_reader {
@@ -88,6 +88,7 @@ struct coll_reader {
 	struct ctf_nl_rxq *rxq;
 	size_t rcvbuf;
 	int64_t drops_seen;
+	bool congested; /* after ENOBUFS: drops may go on unreported until a drain */
 	pthread_t thread;
 	bool started;
 	_Atomic size_t rcvbuf_now; /* published for the metrics page */
@@ -146,6 +147,7 @@ uint8_t coll_state_of(const struct ctf_flow *f);
 void coll_apply_event(struct coll_producer *p, const struct ctf_flow *f);
 enum coll_dump_kind { DUMP_SEED, DUMP_POLL, DUMP_SHUTDOWN };
 void coll_apply_dumped(struct coll_producer *p, const struct ctf_flow *f, enum coll_dump_kind kind);
+/* End live flows last seen before dump @older_than as RESYNC_END (logged); returns how many. */
 size_t coll_sweep_missing(struct coll_producer *p, uint32_t older_than);
 void coll_push(struct coll_producer *p, struct ctf_record *rec);
 void coll_push_gap(struct coll_producer *p, uint64_t lost);

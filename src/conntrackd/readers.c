@@ -130,6 +130,14 @@ static uint64_t take_drops(struct coll_reader *rd)
 	return lost;
 }
 
+/* Events were lost: count them, mark the place in the stream, reconcile. */
+static void mark_loss(struct coll_reader *rd, uint64_t lost)
+{
+	ctr_add(&rd->prod.ctr.lost, lost);
+	coll_push_gap(&rd->prod, lost);
+	coll_request_resync(rd->prod.c);
+}
+
 /* The socket overflowed: count, mark the stream, grow the buffer, resync. */
 static void overrun(struct coll_reader *rd, uint32_t *last_log)
 {
@@ -138,8 +146,8 @@ static void overrun(struct coll_reader *rd, uint32_t *last_log)
 	uint64_t lost = take_drops(rd);
 
 	ctr_add(&rd->prod.ctr.overruns, 1);
-	ctr_add(&rd->prod.ctr.lost, lost);
-	coll_push_gap(&rd->prod, lost);
+	mark_loss(rd, lost);
+	rd->congested = true;
 	if (max > rd->rcvbuf) {
 		rd->rcvbuf = rd->rcvbuf * 2 > max ? max : rd->rcvbuf * 2;
 		(void)ctf_nl_set_rcvbuf(rd->nl, rd->rcvbuf, NULL);
@@ -149,21 +157,27 @@ static void overrun(struct coll_reader *rd, uint32_t *last_log)
 		ctf_log(LOG_WARNING, "reader %u: netlink overrun, %llu events lost%s", rd->cpu,
 			(unsigned long long)lost,
 			c->conf->general.netlink_overrun_resync < 0 ? "" : ", resync scheduled");
-	coll_request_resync(c);
 }
 
 /*
  * The socket is drained: drops ENOBUFS did not report. The kernel reports an
- * overrun once and goes on dropping until the queue has room again, and with
- * NetlinkEventsReliable (NETLINK_NO_ENOBUFS) it never reports at all.
+ * overrun once and goes on dropping, unreported, until the queue has been
+ * emptied; with NetlinkEventsReliable (NETLINK_NO_ENOBUFS) it never reports
+ * at all. So look after an overrun until a drain finds nothing new, and in
+ * reliable mode after every drain.
  */
 static void trailing_drops(struct coll_reader *rd, uint32_t *last_log)
 {
 	struct collector *c = rd->prod.c;
-	uint64_t lost = take_drops(rd);
+	uint64_t lost;
 
-	if (!lost)
+	if (!rd->congested && !c->conf->general.netlink_events_reliable)
 		return;
+	lost = take_drops(rd);
+	if (!lost) {
+		rd->congested = false;
+		return;
+	}
 	if (c->conf->general.netlink_events_reliable) {
 		/* The only sign of this overrun: count it as one. */
 		ctr_add(&rd->prod.ctr.overruns, 1);
@@ -174,9 +188,7 @@ static void trailing_drops(struct coll_reader *rd, uint32_t *last_log)
 				rd->cpu, (unsigned long long)lost,
 				c->conf->general.netlink_overrun_resync < 0 ? "" : ", resync scheduled");
 	}
-	ctr_add(&rd->prod.ctr.lost, lost);
-	coll_push_gap(&rd->prod, lost);
-	coll_request_resync(c);
+	mark_loss(rd, lost);
 }
 
 static void handle_msg(struct coll_reader *rd, const struct nlmsghdr *nlh)
