@@ -80,10 +80,19 @@ STARTED = []  # every process started, killed at the end whatever happens: a
 # formats events for all of them while any listener exists)
 
 
+def nsenter(ns, argv):
+    return ["nsenter", "-t", str(ns.pid), "-n", "--"] + argv
+
+
 def ns_exec(ns, argv, **kw):
-    p = subprocess.Popen(["nsenter", "-t", str(ns.pid), "-n", "--"] + argv, **kw)
+    p = subprocess.Popen(nsenter(ns, argv), **kw)
     STARTED.append(p)
     return p
+
+
+def ns_run(ns, argv):
+    """Run to completion in the namespace; it must succeed."""
+    subprocess.run(nsenter(ns, argv), check=True, capture_output=True)
 
 
 def listen(ns, binary, args):
@@ -167,10 +176,8 @@ def check_pipe(ns):
     for n, fmt in enumerate(fmts):
         p = ns_exec(ns, [CT, "-E"] + fmt, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         time.sleep(0.3)
-        subprocess.run(["nsenter", "-t", str(ns.pid), "-n", "--", CT, "-I", "-p", "udp",
-                        "-s", "10.9.0.1", "-d", "10.9.0.2", "--sport", str(1000 + n),
-                        "--dport", "53", "-t", "60"],
-                       check=True, capture_output=True)
+        ns_run(ns, [CT, "-I", "-p", "udp", "-s", "10.9.0.1", "-d", "10.9.0.2",
+                    "--sport", str(1000 + n), "--dport", "53", "-t", "60"])
         got = b""
         deadline = time.monotonic() + 5
         while b"10.9.0.2" not in got and time.monotonic() < deadline:
@@ -196,9 +203,8 @@ def check_xml(ns):
         time.sleep(0.3)
         sport = str(2000 + n)
         for cmd in (["-I", "-t", "60"], ["-D"]):
-            subprocess.run(["nsenter", "-t", str(ns.pid), "-n", "--", CT] + cmd +
-                           ["-p", "udp", "-s", "10.9.1.1", "-d", "10.9.1.2", "--sport", sport,
-                            "--dport", "53"], check=True, capture_output=True)
+            ns_run(ns, [CT] + cmd + ["-p", "udp", "-s", "10.9.1.1", "-d", "10.9.1.2",
+                                     "--sport", sport, "--dport", "53"])
         time.sleep(0.3)
         p.send_signal(sig)
         p.wait(timeout=30)
@@ -231,8 +237,7 @@ def main():
     ns = subprocess.Popen(["unshare", "-n", "--", "sleep", "3600"])
     try:
         time.sleep(0.1)
-        subprocess.run(["nsenter", "-t", str(ns.pid), "-n", "--", "ip", "link", "set", "lo", "up"],
-                       check=True)
+        ns_run(ns, ["ip", "link", "set", "lo", "up"])
         check_progname(ns)
         check_lost(ns)
         check_pipe(ns)
