@@ -249,4 +249,35 @@ const void *ctf_nl_rxq_get(const struct ctf_nl_rxq *q, unsigned int i, size_t *r
  */
 int64_t ctf_nl_drops(const struct ctf_nl *nl);
 
+/* ---- Link watch (rtnetlink: conntrackd's dedicated links) ---- */
+
+/* One link as an RTM_NEWLINK or RTM_DELLINK message reports it. */
+struct ctf_nl_link {
+	int ifindex;
+	unsigned int flags; /* ifi_flags: IFF_UP, IFF_RUNNING (carrier), ... */
+	unsigned int mtu;   /* IFLA_MTU, 0 when absent */
+	bool deleted;	    /* RTM_DELLINK */
+	char name[16];	    /* IFLA_IFNAME (IFNAMSIZ), NUL-terminated; "" when absent */
+};
+
+/* Called for each link ctf_nl_link_read() parses; @link is valid for the call only. */
+typedef void (*ctf_nl_link_cb)(const struct ctf_nl_link *link, void *data);
+
+/*
+ * ctf_nl_link_open - open a non-blocking NETLINK_ROUTE socket in the
+ * caller's network namespace, subscribed to RTMGRP_LINK, and ask for a dump
+ * of every link: the dump's replies arrive through ctf_nl_link_read() as
+ * events do. Returns 0 and a socket to free with ctf_nl_close(), or -errno.
+ */
+int ctf_nl_link_open(struct ctf_nl **ret_nl);
+
+/*
+ * ctf_nl_link_read - receive what is queued on @nl (from ctf_nl_link_open())
+ * without blocking, at most 16 datagrams, and run @cb on every RTM_NEWLINK
+ * and RTM_DELLINK in them. Returns how many links were reported (0: nothing
+ * was queued), or -errno. On -ENOBUFS events were lost: a new dump has
+ * already been asked for, so the caller just reads on.
+ */
+int ctf_nl_link_read(struct ctf_nl *nl, ctf_nl_link_cb cb, void *data);
+
 #endif /* CTFLOW_NL_H */

@@ -683,3 +683,133 @@ int64_t ctf_nl_drops(const struct ctf_nl *nl)
 		return -EOPNOTSUPP;
 	return mem[SK_MEMINFO_DROPS];
 }
+
+/* Link watch: rtnetlink link events for conntrackd's dedicated links. */
+#include <net/if.h>
+#include <linux/rtnetlink.h>
+
+#define LINK_READ_MAX 16 /* datagrams per ctf_nl_link_read(); epoll calls again for the rest */
+
+_Static_assert(sizeof(((struct ctf_nl_link *)0)->name) == IFNAMSIZ, "name holds IFNAMSIZ");
+
+static int link_dump_request(struct ctf_nl *nl)
+{
+	char buf[CTF_NL_REQ_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = ctf_nl_next_seq(nl);
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	return ctf_nl_send(nl, nlh, nlh->nlmsg_len);
+}
+
+int ctf_nl_link_open(struct ctf_nl **ret_nl)
+{
+	struct ctf_nl *nl;
+	int r;
+
+	nl = calloc(1, sizeof(*nl));
+	if (!nl)
+		return -ENOMEM;
+	nl->buf = malloc(CTF_NL_RECV_SIZE);
+	if (!nl->buf) {
+		r = -ENOMEM;
+		goto out_free;
+	}
+	nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (!nl->sock) {
+		r = -errno;
+		goto out_free;
+	}
+	if (mnl_socket_bind(nl->sock, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0) {
+		r = -errno;
+		goto out_close;
+	}
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->seq = (uint32_t)time(NULL);
+	r = link_dump_request(nl);
+	if (r < 0)
+		goto out_close;
+	*ret_nl = nl;
+	return 0;
+out_close:
+	mnl_socket_close(nl->sock);
+out_free:
+	free(nl->buf);
+	free(nl);
+	return r;
+}
+
+static int link_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(attr);
+
+	switch (type) {
+	case IFLA_IFNAME:
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+			return MNL_CB_OK; /* a malformed name is left out, not fatal */
+		break;
+	case IFLA_MTU:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			return MNL_CB_OK;
+		break;
+	default:
+		return MNL_CB_OK;
+	}
+	tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+/* Parse one RTM_NEWLINK/DELLINK; returns 1 when @cb was called. */
+static int link_msg(const struct nlmsghdr *nlh, ctf_nl_link_cb cb, void *data)
+{
+	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+	struct ctf_nl_link link = { 0 };
+	const struct ifinfomsg *ifi;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
+		return 0; /* NLMSG_DONE of the dump, or an error for it */
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
+		return 0;
+	ifi = mnl_nlmsg_get_payload(nlh);
+	if (mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, tb) < 0)
+		return 0;
+	link.ifindex = ifi->ifi_index;
+	link.flags = ifi->ifi_flags;
+	link.deleted = nlh->nlmsg_type == RTM_DELLINK;
+	if (tb[IFLA_MTU])
+		link.mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
+	if (tb[IFLA_IFNAME])
+		snprintf(link.name, sizeof(link.name), "%s", mnl_attr_get_str(tb[IFLA_IFNAME]));
+	cb(&link, data);
+	return 1;
+}
+
+int ctf_nl_link_read(struct ctf_nl *nl, ctf_nl_link_cb cb, void *data)
+{
+	const struct nlmsghdr *nlh;
+	int i, count = 0;
+	size_t left;
+	ssize_t n;
+
+	for (i = 0; i < LINK_READ_MAX; i++) {
+		n = ctf_nl_recv(nl, nl->buf, CTF_NL_RECV_SIZE);
+		if (n == -EAGAIN)
+			break;
+		if (n == -ENOBUFS) {
+			/* the kernel dropped events: learn the state again */
+			(void)link_dump_request(nl);
+			return -ENOBUFS;
+		}
+		if (n < 0)
+			return (int)n;
+		left = (size_t)n;
+		for (nlh = nl->buf; ctf_nl_msg_ok(nlh, left); nlh = ctf_nl_msg_next(nlh, &left))
+			count += link_msg(nlh, cb, data);
+	}
+	return count;
+}
