@@ -240,16 +240,27 @@ static int open_rings(struct collector *c)
 	return 0;
 }
 
-static int setup(struct collector *c)
+unsigned int coll_nreaders(const struct ctf_conf *conf)
 {
-	struct stat st;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (conf->collector.readers)
+		return conf->collector.readers;
+	/*
+	 * Per-CPU readers can hand on two events of one conntrack out of order
+	 * (raised on two CPUs). Counters add up whatever the order, replicated
+	 * state does not: Sync reads one socket, in the kernel's order, as 1.4.7.
+	 */
+	if (conf->mode == CTF_CONF_MODE_SYNC || conf->mode == CTF_CONF_MODE_STATS)
+		return 1;
+	return ncpu > 0 ? (unsigned int)ncpu : 1;
+}
+
+/* The flow table, the record rings and the accounting sysctls: the collector's own parts. */
+static int setup_records(struct collector *c)
+{
 	int r;
 
-	c->ncpus = ncpu > 0 ? (unsigned int)ncpu : 1;
-	c->nreaders = c->conf->collector.readers ? c->conf->collector.readers : c->ncpus;
-	if (stat("/proc/thread-self/ns/net", &st) == 0)
-		c->netns = (uint32_t)st.st_ino;
 	check_sysctl(c, "net/netfilter/nf_conntrack_acct", "byte and packet counters",
 		     &c->acct_on);
 	check_sysctl(c, "net/netfilter/nf_conntrack_timestamp", "kernel start and end times",
@@ -260,6 +271,24 @@ static int setup(struct collector *c)
 	r = open_rings(c);
 	if (r < 0)
 		return ctf_log_err(r, "cannot allocate the record rings");
+	return 0;
+}
+
+static int setup(struct collector *c)
+{
+	struct stat st;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int r;
+
+	c->ncpus = ncpu > 0 ? (unsigned int)ncpu : 1;
+	c->nreaders = coll_nreaders(c->conf);
+	if (stat("/proc/thread-self/ns/net", &st) == 0)
+		c->netns = (uint32_t)st.st_ino;
+	if (c->records) {
+		r = setup_records(c);
+		if (r < 0)
+			return r;
+	}
 	r = coll_readers_open(c);
 	if (r < 0)
 		return r;
@@ -271,7 +300,7 @@ static int setup(struct collector *c)
 	return 0;
 }
 
-int coll_start(struct collector **ret_c, const struct ctf_conf *conf)
+int coll_start(struct collector **ret_c, const struct ctf_conf *conf, struct sync_engine *sync)
 {
 	struct collector *c;
 	pthread_condattr_t ca;
@@ -281,6 +310,8 @@ int coll_start(struct collector **ret_c, const struct ctf_conf *conf)
 	if (!c)
 		return -ENOMEM;
 	c->conf = conf;
+	c->records = conf->collect;
+	c->sync = sync;
 	c->start_ns = coll_now_ns();
 	c->stop_fd = -1;
 	atomic_init(&c->epoch, 1);
@@ -302,12 +333,14 @@ int coll_start(struct collector **ret_c, const struct ctf_conf *conf)
 	r = coll_readers_start(c);
 	if (r < 0)
 		goto out_stop;
-	r = -pthread_create(&c->poll_thread, NULL, poller_main, c);
-	if (r < 0)
-		goto out_stop;
-	c->poll_started = true;
-	ctf_log(LOG_INFO, "collector started: %u readers, table for %zu flows", c->nreaders,
-		table_capacity(conf));
+	if (c->records) {
+		r = -pthread_create(&c->poll_thread, NULL, poller_main, c);
+		if (r < 0)
+			goto out_stop;
+		c->poll_started = true;
+		ctf_log(LOG_INFO, "collector started: %u readers, table for %zu flows",
+			c->nreaders, table_capacity(conf));
+	}
 	*ret_c = c;
 	return 0;
 out_stop:
@@ -334,7 +367,7 @@ void coll_stop(struct collector *c)
 	if (c->poll_started)
 		pthread_join(c->poll_thread, NULL);
 	c->poll_started = false;
-	if (!c->dump_nl)
+	if (!c->dump_nl || !c->records)
 		return;
 	/* The poller has stopped: this thread is now the only producer of its ring. */
 	e = atomic_fetch_add(&c->epoch, 1) + 1;

@@ -94,8 +94,12 @@ struct coll_reader {
 	_Atomic size_t rcvbuf_now; /* published for the metrics page */
 };
 
+struct sync_engine;
+
 struct collector {
 	const struct ctf_conf *conf;
+	bool records;		  /* the flow collector runs (Collector, or no mode) */
+	struct sync_engine *sync; /* Sync mode: the readers feed it too */
 	uint32_t netns;	 /* inode of the watched namespace */
 	int host_ns_fd;	 /* our namespace, to come back to after opening sockets */
 	struct ctf_table *table;
@@ -133,7 +137,10 @@ struct collector {
 };
 
 /* collector.c */
-int coll_start(struct collector **ret_c, const struct ctf_conf *conf);
+/* How many readers coll_start() runs for @conf. */
+unsigned int coll_nreaders(const struct ctf_conf *conf);
+/* Start the readers (and, with records, the poller); @sync (may be NULL) gets every event. */
+int coll_start(struct collector **ret_c, const struct ctf_conf *conf, struct sync_engine *sync);
 void coll_request_resync(struct collector *c);
 /* Stop readers, emit shutdown records, stop the poller. The rings stay. */
 void coll_stop(struct collector *c);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * conntrackd: conntrack-tools 1.4.7's daemon command line, running ctflow's
- * flow collector (the Collector section, or no mode section at all). The
- * Sync and Stats modes and the client requests belong to the HA work that
- * comes later; they are refused clearly instead of half-working.
+ * conntrackd: conntrack-tools 1.4.7's daemon and client command line. The
+ * daemon runs the HA state sync (Sync), ctflow's flow collector (Collector,
+ * or no mode section at all), or both on the same event readers; client
+ * requests go to a running daemon over its UNIX socket.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,89 +25,12 @@
 
 #include "collector.h"
 #include "metrics.h"
-
-struct opts {
-	const char *config; /* -C */
-	bool daemonize;	    /* -d */
-	char request;	    /* a client option letter, 0 for daemon mode */
-};
-
-static void usage(void)
-{
-	fprintf(stdout,
-		"Connection tracking userspace daemon v%s (ctflow)\n"
-		"Usage: conntrackd [commands] [options]\n\n"
-		"Daemon mode commands:\n"
-		"  -d [options]\t\tRun in daemon mode\n\n"
-		"Client mode commands:\n"
-		"  -c [ct|expect], commit external cache to conntrack table\n"
-		"  -f [|internal|external], flush internal and external cache\n"
-		"  -F [ct|expect], flush kernel conntrack table\n"
-		"  -i [ct|expect], display content of the internal cache\n"
-		"  -e [ct|expect], display the content of the external cache\n"
-		"  -k, kill conntrack daemon\n"
-		"  -s  [|network|cache|runtime|link|rsqueue|queue|ct|expect], dump statistics\n"
-		"  -R [ct|expect], resync with kernel conntrack table\n"
-		"  -n, request resync with other node (only FT-FW and NOTRACK modes)\n"
-		"  -B, force a bulk send to other replica firewalls\n"
-		"  -x, dump cache in XML format (requires -i or -e)\n"
-		"  -t, reset the kernel timeout (see PurgeTimeout clause)\n"
-		"  -v, display conntrackd version\n"
-		"  -h, display this help information\n\n"
-		"Options:\n"
-		"  -C [configfile], configuration file path\n",
-		CTF_DAEMON_VERSION);
-}
-
-static int parse_args(int argc, char **argv, struct opts *o)
-{
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		if (argv[i][0] != '-' || !argv[i][1]) {
-			fprintf(stderr, "[ERROR] unknown option `%s'\n", argv[i]);
-			return -EINVAL;
-		}
-		switch (argv[i][1]) {
-		case 'C':
-			if (++i >= argc) {
-				fprintf(stderr, "[ERROR] option `-C' requires an argument\n");
-				return -EINVAL;
-			}
-			o->config = argv[i];
-			break;
-		case 'd':
-			o->daemonize = true;
-			break;
-		case 'h':
-			usage();
-			exit(EXIT_SUCCESS);
-		case 'v':
-			printf("Connection tracking userspace daemon v%s (ctflow). "
-			       "Licensed under GPLv2.\n",
-			       CTF_DAEMON_VERSION);
-			exit(EXIT_SUCCESS);
-		case 'c': case 'f': case 'F': case 'i': case 'e': case 'k': case 's':
-		case 'R': case 'n': case 'B': case 'x': case 't':
-			o->request = argv[i][1];
-			/* a table word after the option belongs to it */
-			if (i + 1 < argc && argv[i + 1][0] != '-')
-				i++;
-			break;
-		default:
-			fprintf(stderr, "[ERROR] unknown option `%s'\n", argv[i]);
-			return -EINVAL;
-		}
-	}
-	if (o->request && o->daemonize) {
-		fprintf(stderr, "[ERROR] Invalid parameters\n");
-		return -EINVAL;
-	}
-	return 0;
-}
+#include "sync/args.h"
+#include "sync/client.h"
+#include "sync/sync.h"
 
 /* The configuration, or the embedded defaults when no file is given and none is installed. */
-static int load_conf(const struct opts *o, struct ctf_conf **ret_conf)
+static int load_conf(const struct ctd_opts *o, struct ctf_conf **ret_conf)
 {
 	const char *path = o->config;
 	struct ctf_conf_error err = { 0 };
@@ -129,49 +52,64 @@ static int load_conf(const struct opts *o, struct ctf_conf **ret_conf)
 	return 0;
 }
 
-static FILE *log_fp;
+/* Where log lines go: 1.4.7 writes them to the console too unless it runs with -d. */
+struct log_dest {
+	FILE *file;   /* LogFile */
+	bool syslog;  /* Syslog */
+	bool console; /* not daemonised: info/notice on stdout, the rest on stderr */
+};
+
+static struct log_dest log_dest;
 
 /* 1.4.7's log line: "[Sat Nov 22 12:00:00 2025] (pid=42) [notice] message". */
-static void log_sink(int prio, const char *msg, void *data)
+static void log_line(FILE *fp, int prio, const char *msg)
 {
-	static const char *const levels[8] = { "ERROR",	  "ERROR",  "ERROR", "ERROR",
-					       "WARNING", "notice", "info",  "debug" };
+	static const char *const levels[8] = { "?", "?", "?", "ERROR", "warning", "notice", "info",
+					       "?" };
 	char when[64];
 	time_t t = time(NULL);
 	size_t n;
 
-	if (data) {
-		syslog(prio, "%s", msg);
-		return;
-	}
 	ctime_r(&t, when);
 	n = strlen(when);
 	if (n && when[n - 1] == '\n')
 		when[n - 1] = '\0';
-	fprintf(log_fp ? log_fp : stderr, "[%s] (pid=%d) [%s] %s\n", when, getpid(),
-		levels[prio & 7], msg);
-	if (log_fp)
-		fflush(log_fp);
+	fprintf(fp, "[%s] (pid=%d) [%s] %s\n", when, getpid(), levels[prio & 7], msg);
+	fflush(fp);
+}
+
+static void log_sink(int prio, const char *msg, void *data)
+{
+	const struct log_dest *d = data;
+
+	if (d->syslog)
+		syslog(prio, "%s", msg);
+	if (d->file)
+		log_line(d->file, prio, msg);
+	if (d->console)
+		log_line((prio & 7) >= LOG_NOTICE ? stdout : stderr, prio, msg);
 }
 
 static int setup_log(const struct ctf_conf *conf, bool daemonized)
 {
+	struct log_dest *d = &log_dest;
+
 	if (conf->general.log_file) {
-		log_fp = fopen(conf->general.log_file, "ae");
-		if (!log_fp) {
+		d->file = fopen(conf->general.log_file, "ae");
+		if (!d->file) {
 			fprintf(stderr, "[ERROR] can't open log file `%s': %s\n",
 				conf->general.log_file, strerror(errno));
 			return -errno;
 		}
 	}
-	if (conf->general.syslog_facility >= 0 || (daemonized && !log_fp)) {
+	d->syslog = conf->general.syslog_facility >= 0 || (daemonized && !d->file);
+	if (d->syslog)
 		openlog("conntrackd", LOG_PID,
 			conf->general.syslog_facility >= 0 ? conf->general.syslog_facility
 							   : LOG_DAEMON);
-		ctf_log_set_sink(log_sink, (void *)1);
-	} else {
-		ctf_log_set_sink(log_sink, NULL);
-	}
+	/* without a LogFile or Syslog a foreground daemon must still say what it does */
+	d->console = !daemonized;
+	ctf_log_set_sink(log_sink, d);
 	return 0;
 }
 
@@ -288,10 +226,18 @@ static void wait_signals(const sigset_t *set, struct ctf_stream *s)
 	}
 }
 
-/* Everything after the lock: namespace, collector, exporters, signals, shutdown. */
+static int start_sync(const struct ctf_conf *conf, struct sync_engine **ret_e)
+{
+	if (conf->mode != CTF_CONF_MODE_SYNC && conf->mode != CTF_CONF_MODE_STATS)
+		return 0;
+	return sync_engine_new(ret_e, conf, coll_nreaders(conf));
+}
+
+/* Everything after the lock: namespace, sync, collector, exporters, signals, shutdown. */
 static int run(const struct ctf_conf *conf, const sigset_t *sigs)
 {
 	struct coll_metrics m = { .start_ns = coll_now_ns() };
+	struct sync_engine *sy = NULL;
 	struct ctf_stream *s = NULL;
 	struct ctf_prom *p = NULL;
 	struct collector *c = NULL;
@@ -308,19 +254,31 @@ static int run(const struct ctf_conf *conf, const sigset_t *sigs)
 			goto out;
 		}
 	}
-	r = coll_start(&c, conf);
+	r = start_sync(conf, &sy);
+	if (r < 0)
+		goto out;
+	/* The readers start before the sync engine's first dump, so nothing falls between. */
+	r = coll_start(&c, conf, sy);
 	if (r < 0)
 		goto out;
 	atomic_store(&m.collector, c);
-	r = start_stream(conf, c, &s);
-	if (r < 0)
-		goto out;
-	atomic_store(&m.stream, s);
+	if (sy) {
+		r = sync_engine_start(sy);
+		if (r < 0)
+			goto out;
+	}
+	if (conf->collect) {
+		r = start_stream(conf, c, &s);
+		if (r < 0)
+			goto out;
+		atomic_store(&m.stream, s);
+	}
 	wait_signals(sigs, s);
 out:
 	/* Readers stop first; SHUTDOWN records go to the rings; the stream drains them. */
 	if (c)
 		coll_stop(c);
+	sync_engine_stop(sy);
 	if (s) {
 		int e = ctf_stream_stop(s);
 
@@ -329,34 +287,33 @@ out:
 			ctf_log_err(e, "the record file was not written completely");
 	}
 	ctf_prom_stop(p);
+	atomic_store(&m.collector, NULL);
 	coll_free(c);
+	sync_engine_free(sy);
 	return r;
+}
+
+static int client(const struct ctf_conf *conf, const struct ctd_opts *o)
+{
+	return ctd_client_run(conf->general.unix_path, o->request);
 }
 
 int main(int argc, char **argv)
 {
-	struct opts o = { 0 };
+	struct ctd_opts o = { 0 };
 	struct ctf_conf *conf = NULL;
 	sigset_t sigs;
 	int r;
 
-	if (parse_args(argc, argv, &o) < 0)
-		return EXIT_FAILURE;
+	r = ctd_parse_args(argc, argv, &o);
+	if (r != 0)
+		return r > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	if (load_conf(&o, &conf) < 0)
 		return EXIT_FAILURE;
-	if (o.request) {
-		fprintf(stderr, "[ERROR] -%c is not supported yet: ctflow's conntrackd runs the "
-				"collector only, its UNIX socket requests come with the HA sync mode\n",
-			o.request);
+	if (o.client) {
+		r = client(conf, &o);
 		ctf_conf_free(conf);
-		return EXIT_FAILURE;
-	}
-	if (conf->mode != CTF_CONF_MODE_NONE && conf->mode != CTF_CONF_MODE_COLLECTOR) {
-		fprintf(stderr, "[ERROR] the %s mode is not supported yet; use the Collector "
-				"section (or no mode section) to run the flow collector\n",
-			conf->mode == CTF_CONF_MODE_SYNC ? "Sync" : "Stats");
-		ctf_conf_free(conf);
-		return EXIT_FAILURE;
+		return r;
 	}
 	if (lock_file(conf->general.lock_file) < 0) {
 		ctf_conf_free(conf);
@@ -380,7 +337,7 @@ int main(int argc, char **argv)
 	r = run(conf, &sigs);
 	unlink(conf->general.lock_file);
 	ctf_conf_free(conf);
-	if (log_fp)
-		fclose(log_fp);
+	if (log_dest.file)
+		fclose(log_dest.file);
 	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -421,7 +421,8 @@ int coll_metrics_render(struct ctf_prom_buf *out, void *data)
 		render_traffic(out, c);
 		render_events(out, c);
 		render_readers(out, c);
-		render_table(out, c);
+		if (c->table)
+			render_table(out, c);
 	}
 	render_stream(out, atomic_load(&m->stream));
 	render_process(out, m->start_ns);

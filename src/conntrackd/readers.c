@@ -19,6 +19,7 @@
 #include <ctflow/log.h>
 
 #include "collector.h"
+#include "sync/sync.h"
 
 #ifndef NETLINK_BROADCAST_SEND_ERROR
 #define NETLINK_BROADCAST_SEND_ERROR 4
@@ -107,7 +108,7 @@ int coll_readers_open(struct collector *c)
 		struct coll_reader *rd = &c->readers[i];
 
 		rd->prod.c = c;
-		rd->prod.ring = c->rings[i];
+		rd->prod.ring = c->rings ? c->rings[i] : NULL;
 		rd->prod.id = (uint16_t)i;
 		rd->cpu = i;
 		r = reader_open(c, rd);
@@ -133,9 +134,15 @@ static uint64_t take_drops(struct coll_reader *rd)
 /* Events were lost: count them, mark the place in the stream, reconcile. */
 static void mark_loss(struct coll_reader *rd, uint64_t lost)
 {
+	struct collector *c = rd->prod.c;
+
 	ctr_add(&rd->prod.ctr.lost, lost);
+	if (c->sync)
+		sync_engine_overrun(c->sync);
+	if (!c->records)
+		return;
 	coll_push_gap(&rd->prod, lost);
-	coll_request_resync(rd->prod.c);
+	coll_request_resync(c);
 }
 
 /* The socket overflowed: count, mark the stream, grow the buffer, resync. */
@@ -210,7 +217,10 @@ static void handle_msg(struct coll_reader *rd, const struct nlmsghdr *nlh)
 		ctr_add(&rd->prod.ctr.filtered, 1);
 		return;
 	}
-	coll_apply_event(&rd->prod, &f);
+	if (rd->prod.c->sync)
+		sync_engine_event(rd->prod.c->sync, rd->prod.id, &f);
+	if (rd->prod.c->records)
+		coll_apply_event(&rd->prod, &f);
 }
 
 static void handle_batch(struct coll_reader *rd, unsigned int n)
@@ -232,6 +242,8 @@ static void handle_batch(struct coll_reader *rd, unsigned int n)
 		if (left != 0)
 			ctr_add(&rd->prod.ctr.malformed, 1);
 	}
+	if (rd->prod.c->sync)
+		sync_engine_kick(rd->prod.c->sync);
 }
 
 /* Receive until the socket is empty; returns false on a hard socket error. */

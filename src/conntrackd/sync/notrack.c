@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * conntrackd sync: NOTRACK, best effort (1.4.7's sync-notrack.c): no ACKs,
+ * no resends; a RESYNC from the peer gets our whole cache (or, with
+ * DisableInternalCache, a kernel dump); an ALIVE every second when idle.
+ * Sequence numbers are tracked for the statistics only.
+ */
+#include <stdlib.h>
+
+#include <ctflow/log.h>
+
+#include "engine.h"
+
+#define ALIVE_MS 1000
+
+static void notrack_enqueue(struct sync_engine *e, struct sync_obj *o)
+{
+	if (!sync_queue_add(&e->txq, &o->q))
+		e->ctr.tx_malformed++;
+}
+
+static void bulk_one(struct sync_obj *o, void *data)
+{
+	struct sync_engine *e = data;
+
+	if (o->status != SYNC_OBJ_DEAD)
+		notrack_enqueue(e, o);
+}
+
+static void notrack_send_bulk(struct sync_engine *e)
+{
+	sync_bulk_begin(e);
+	if (e->sc->disable_internal_cache) {
+		(void)sync_kernel_send_dump(e);
+		return;
+	}
+	ctf_log(LOG_NOTICE, "sending bulk update");
+	sync_cache_each(&e->internal, bulk_one, e);
+}
+
+static void notrack_request_resync(struct sync_engine *e)
+{
+	ctf_log(LOG_NOTICE, "resync requested");
+	e->ctr.resyncs_sent++;
+	sync_queue_ctl(e, CTF_SYNC_F_RESYNC, 0, 0);
+}
+
+static enum sync_msg_verdict digest_msg(struct sync_engine *e, const struct ctf_sync_hdr *h)
+{
+	if (h->type <= CTF_SYNC_T_DATA_MAX &&
+	    !(h->flags & ~(CTF_SYNC_F_HELLO | CTF_SYNC_F_HELLO_BACK)))
+		return SYNC_MSG_DATA;
+	if (h->type != CTF_SYNC_T_CTL)
+		return SYNC_MSG_BAD;
+	if (h->flags & CTF_SYNC_F_RESYNC) {
+		ctf_log(LOG_NOTICE, "resync requested by other node");
+		e->ctr.resyncs_received++;
+		notrack_send_bulk(e);
+		return SYNC_MSG_CTL;
+	}
+	return h->flags & CTF_SYNC_F_ALIVE ? SYNC_MSG_CTL : SYNC_MSG_BAD;
+}
+
+static enum sync_msg_verdict notrack_recv(struct sync_engine *e, const struct ctf_sync_hdr *h)
+{
+	enum sync_msg_verdict v;
+	uint32_t exp;
+
+	(void)sync_track_seq(e, h->seq, &exp);
+	v = digest_msg(e, h);
+	if (v != SYNC_MSG_BAD)
+		sync_track_update(e, h->seq);
+	return v;
+}
+
+static void notrack_xmit(struct sync_engine *e)
+{
+	struct sync_qitem *it;
+
+	if (sync_queue_empty(&e->txq))
+		return;
+	while ((it = sync_queue_first(&e->txq))) {
+		sync_queue_del(it);
+		if (it->kind == SYNC_Q_CTL) {
+			sync_send_ctl(e, (struct sync_ctlmsg *)it, 0);
+			free(it);
+			continue;
+		}
+		sync_send_obj(e, (struct sync_obj *)it, 0);
+		sync_obj_dequeued(e, (struct sync_obj *)it);
+	}
+	e->ftfw.alive_at = sync_now_ms() + ALIVE_MS;
+}
+
+static void notrack_tick(struct sync_engine *e, uint64_t now)
+{
+	if (!e->ftfw.alive_at)
+		e->ftfw.alive_at = now + ALIVE_MS;
+	if (now < e->ftfw.alive_at)
+		return;
+	sync_queue_ctl(e, CTF_SYNC_F_ALIVE, 0, 0);
+	e->ftfw.alive_at = now + ALIVE_MS;
+}
+
+const struct sync_mode sync_mode_notrack = {
+	.name = "NOTRACK",
+	.recv = notrack_recv,
+	.enqueue = notrack_enqueue,
+	.xmit = notrack_xmit,
+	.tick = notrack_tick,
+	.request_resync = notrack_request_resync,
+	.send_bulk = notrack_send_bulk,
+};
