@@ -309,10 +309,10 @@ static int parse_one(int argc, char **argv, int *i, enum run_mode *mode, int *ac
 		ctd_usage(argv[0]);
 		return 1;
 	default:
-		/* 1.4.7 returns 0 from main here */
+		/* 1.4.7 exits 0 here, upstream HEAD 1: an unknown option is an error */
 		ctd_usage(argv[0]);
 		ctd_console_log(LOG_ERR, "Unknown option: %s", argv[*i]);
-		return 1;
+		return -EINVAL;
 	}
 }
 

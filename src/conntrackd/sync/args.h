@@ -39,9 +39,9 @@ struct ctd_opts {
  * ctd_console_log()).
  *
  * Returns 0 with *@ret filled in: go on (daemon or client). Returns 1 when
- * main must exit with EXIT_SUCCESS at once (-h, -v, and 1.4.7's "Unknown
- * option", which exits 0), and -EINVAL when main must exit with
- * EXIT_FAILURE at once (Invalid parameters, unknown table word).
+ * main must exit with EXIT_SUCCESS at once (-h, -v), and -EINVAL when main
+ * must exit with EXIT_FAILURE at once (Invalid parameters, unknown table
+ * word, and "Unknown option", where 1.4.7 exits 0 and upstream HEAD 1).
  * *@ret is written only when 0 is returned.
  */
 int ctd_parse_args(int argc, char **argv, struct ctd_opts *ret);
