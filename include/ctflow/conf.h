@@ -162,6 +162,7 @@ struct ctf_conf_exporters {
 	unsigned int keep;	  /* Keep N rotated files, 0 = all */
 	bool plain_write;	  /* Writer write|uring */
 	bool prom_enabled;
+	bool prom_given;    /* a Prometheus section was written, not just the default */
 	char *prom_address; /* Prometheus { Address } */
 	uint16_t prom_port; /* Prometheus { Port } */
 };

@@ -200,6 +200,16 @@ static int start_prom(const struct ctf_conf *conf, struct coll_metrics *m,
 	if (!e->prom_enabled)
 		return 0;
 	r = ctf_prom_start(ret_p, e->prom_address, e->prom_port, coll_metrics_render, m);
+	if (r < 0 && !e->prom_given && !conf->collect) {
+		/*
+		 * A 1.4.7 Sync or Stats config asked for no metrics: the default
+		 * listener is a bonus, and a second daemon on the host or a
+		 * namespace without loopback must not stop the sync.
+		 */
+		ctf_log_errno(LOG_WARNING, r, "cannot serve /metrics on %s port %u, ignoring",
+			      e->prom_address, e->prom_port);
+		return 0;
+	}
 	if (r < 0)
 		return ctf_log_err(r, "cannot serve /metrics on %s port %u", e->prom_address,
 				   e->prom_port);

@@ -2347,6 +2347,7 @@ static int dir_e_file(struct parser *p, const struct token *key, void *ctx)
 static int dir_e_prom(struct parser *p, const struct token *key, void *ctx)
 {
 	exp_(p)->prom_enabled = true;
+	exp_(p)->prom_given = true;
 	return parse_block(p, &prom_section, NULL);
 }
 
