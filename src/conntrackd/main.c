@@ -276,6 +276,7 @@ static int run(const struct ctf_conf *conf, const sigset_t *sigs)
 		r = sync_engine_start(sy);
 		if (r < 0)
 			goto out;
+		atomic_store(&m.sync, sy);
 	}
 	if (conf->collect) {
 		r = start_stream(conf, c, &s);
@@ -298,6 +299,7 @@ out:
 	}
 	ctf_prom_stop(p);
 	atomic_store(&m.collector, NULL);
+	atomic_store(&m.sync, NULL);
 	coll_free(c);
 	sync_engine_free(sy);
 	return r;

@@ -23,6 +23,7 @@
 
 #include "collector.h"
 #include "metrics.h"
+#include "sync/sync.h"
 
 static const char *const proto_names[P_N] = { "tcp",  "udp", "icmp",	"icmpv6", "sctp",
 					      "dccp", "gre", "udplite", "other" };
@@ -424,6 +425,8 @@ int coll_metrics_render(struct ctf_prom_buf *out, void *data)
 		if (c->table)
 			render_table(out, c);
 	}
+	if (atomic_load(&m->sync))
+		sync_engine_render(atomic_load(&m->sync), out);
 	render_stream(out, atomic_load(&m->stream));
 	render_process(out, m->start_ns);
 	return out->error;

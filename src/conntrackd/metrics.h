@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 struct collector;
+struct sync_engine;
 struct ctf_stream;
 struct ctf_prom_buf;
 
@@ -14,6 +15,7 @@ struct ctf_prom_buf;
 struct coll_metrics {
 	_Atomic(struct collector *) collector;
 	_Atomic(struct ctf_stream *) stream;
+	_Atomic(struct sync_engine *) sync;
 	uint64_t start_ns;
 };
 

@@ -311,6 +311,7 @@ static void run_timers(struct sync_engine *e, uint64_t now)
 		sync_wheel_run(e->wheel_int, now);
 	if (e->wheel_ext)
 		sync_wheel_run(e->wheel_ext, now);
+	sync_publish(e, now);
 }
 
 /* ---- The loop ---- */
@@ -532,6 +533,7 @@ int sync_engine_new(struct sync_engine **ret_e, const struct ctf_conf *conf,
 	e->mode = pick_mode(conf);
 	e->stats_mode = conf->mode == CTF_CONF_MODE_STATS;
 	e->epfd = e->wake_fd = e->commit_fd = -1;
+	pthread_mutex_init(&e->pub_lock, NULL);
 	e->start_time = sync_wall_secs();
 	e->opts.no_timeout = e->sc->commit_timeout != 0;
 	e->opts.wscale = e->sc->tcp_window_tracking;
@@ -616,5 +618,6 @@ void sync_engine_free(struct sync_engine *e)
 		close(e->epfd);
 	if (e->wake_fd >= 0)
 		close(e->wake_fd);
+	pthread_mutex_destroy(&e->pub_lock);
 	free(e);
 }

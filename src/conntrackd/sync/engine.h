@@ -89,6 +89,24 @@ struct sync_counters {
 	uint64_t bulks;
 };
 
+/*
+ * What the sync thread publishes for other threads (the /metrics page):
+ * a copy of its counters, refreshed every few hundred milliseconds.
+ */
+struct sync_pub {
+	struct sync_counters ctr;
+	struct sync_cache_counters st[2]; /* internal, external */
+	size_t entries[2];
+	size_t txq_len, rsq_len;
+	uint64_t rsq_overflows;
+	unsigned int not_ready;
+	int64_t peer_age_ms; /* -1: never heard */
+	unsigned int nchannels, current;
+	struct sync_channel_counters ch[CTF_CONF_MAX_CHANNELS];
+	bool stats_mode;
+	const char *mode;
+};
+
 struct sync_engine {
 	const struct ctf_conf *conf;
 	const struct ctf_conf_sync *sc;
@@ -138,6 +156,9 @@ struct sync_engine {
 
 	struct ctf_sync_ct_opts opts;
 	struct sync_counters ctr;
+	pthread_mutex_t pub_lock;
+	struct sync_pub pub;
+	uint64_t pub_at; /* ms: the last publication */
 	bool stats_mode; /* Stats { }: no peers, a cache of the kernel's conntracks */
 	FILE *stats_log; /* Stats { LogFile } */
 	bool resync_pending;		 /* our RESYNC is not answered yet */
@@ -195,6 +216,9 @@ int sync_kernel_commit(struct sync_engine *e);
 int sync_kernel_flush(struct sync_engine *e);
 /* DisableExternalCache: write one received object into the kernel. */
 void sync_kernel_inject(struct sync_engine *e, uint8_t type, const struct ctf_flow *f);
+
+/* metrics.c */
+void sync_publish(struct sync_engine *e, uint64_t now_ms);
 
 /* dump.c */
 void sync_dump_cache(struct sync_engine *e, struct sync_cache *c, bool internal, bool xml,

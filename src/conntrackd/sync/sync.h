@@ -46,4 +46,12 @@ void sync_engine_event(struct sync_engine *e, unsigned int reader, const struct 
 void sync_engine_kick(struct sync_engine *e);
 void sync_engine_overrun(struct sync_engine *e);
 
+struct ctf_prom_buf;
+
+/*
+ * sync_engine_render - the ctflow_sync_* families of /metrics, from what
+ * the sync thread last published. Any thread may call it.
+ */
+void sync_engine_render(struct sync_engine *e, struct ctf_prom_buf *b);
+
 #endif /* CONNTRACKD_SYNC_SYNC_H */
