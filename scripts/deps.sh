@@ -12,6 +12,8 @@ PACKAGES=(
 	# tests
 	libcmocka-dev python3 clang llvm libclang-rt-14-dev protobuf-compiler prometheus
 	iproute2 nftables iptables procps
+	# the two-node HA harness (tests/ha)
+	tcpdump netbase util-linux iputils-ping
 	# the reference tools we are tested against
 	conntrack conntrackd nfct
 	# benchmarks
