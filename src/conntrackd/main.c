@@ -118,35 +118,74 @@ static int lock_file(const char *path)
 	int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
 
 	if (fd < 0) {
+		/* 1.4.7's words, as its dlog() prints them before the log is open */
 		if (errno == EEXIST)
-			fprintf(stderr,
-				"[ERROR] lockfile `%s' exists, perhaps conntrackd already running?\n",
-				path);
+			ctd_console_log(LOG_ERR,
+					"lockfile `%s' exists, perhaps conntrackd already running?",
+					path);
 		else
-			fprintf(stderr, "[ERROR] can't open lockfile `%s': %s\n", path,
-				strerror(errno));
+			ctd_console_log(LOG_ERR, "can't open lockfile `%s': %s", path,
+					strerror(errno));
 		return -1;
 	}
 	close(fd);
 	return 0;
 }
 
+/* -d: the write end of the pipe the waiting parent reads our start-up result from. */
+static int ready_fd = -1;
+
+/*
+ * The parent waits until the daemon has started (or failed): 1.4.7 sets
+ * everything up before it forks, so `conntrackd -d` exits 1 when the
+ * daemon cannot start, and keepalived's primary-backup.sh relies on it.
+ * Ours runs threads, which a fork would not carry over, so it forks first
+ * and reports back through a pipe.
+ */
+static void parent_wait(int fd)
+{
+	char c = '1';
+
+	if (read(fd, &c, 1) != 1)
+		c = '1';
+	_exit(c == '0' ? EXIT_SUCCESS : EXIT_FAILURE);
+}
+
 static int daemonize(void)
 {
-	pid_t pid = fork();
+	int p[2];
+	pid_t pid;
 
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
 	if (pid < 0)
 		return -errno;
-	if (pid > 0)
-		_exit(EXIT_SUCCESS);
+	if (pid > 0) {
+		close(p[1]);
+		parent_wait(p[0]);
+	}
+	close(p[0]);
+	ready_fd = p[1];
 	if (setsid() < 0)
 		return -errno;
 	if (chdir("/") < 0)
 		return -errno;
 	(void)freopen("/dev/null", "r", stdin);
+	return 0;
+}
+
+/* Started: let the parent exit 0 and stop writing to its terminal. */
+static void notify_ready(void)
+{
+	if (ready_fd < 0)
+		return;
+	if (write(ready_fd, "0", 1) != 1)
+		ctf_log(LOG_DEBUG, "cannot tell the parent we started");
+	close(ready_fd);
+	ready_fd = -1;
 	(void)freopen("/dev/null", "w", stdout);
 	(void)freopen("/dev/null", "w", stderr);
-	return 0;
 }
 
 /* The embedded default (/var/lib/ctflow/flows.pb) must work on a fresh host. */
@@ -284,6 +323,7 @@ static int run(const struct ctf_conf *conf, const sigset_t *sigs)
 			goto out;
 		atomic_store(&m.stream, s);
 	}
+	notify_ready();
 	wait_signals(sigs, s);
 out:
 	/* Readers stop first; SHUTDOWN records go to the rings; the stream drains them. */
