@@ -21,9 +21,18 @@ int ch_link_open(struct sync_channels *set)
 }
 
 /* IFF_UP is the administrative state, IFF_RUNNING the carrier: a link needs both. */
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000 /* <linux/if.h>: carrier, in rtnetlink's flags only */
+#endif
+
+/*
+ * Up and with a carrier. The kernel sets IFF_RUNNING from the operational
+ * state, up to a second after the carrier (linkwatch): a link just brought
+ * up already has IFF_LOWER_UP, and is usable.
+ */
 bool ch_link_up(const struct sync_ch *c)
 {
-	return c->ifindex && (c->ifflags & (IFF_UP | IFF_RUNNING)) == (IFF_UP | IFF_RUNNING);
+	return c->ifindex && (c->ifflags & IFF_UP) && (c->ifflags & (IFF_RUNNING | IFF_LOWER_UP));
 }
 
 /* 1.4.7's words for "-s link". */
