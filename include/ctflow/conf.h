@@ -88,7 +88,17 @@ enum ctf_conf_sync_mode {
 	CTF_CONF_SYNC_NOTRACK,
 };
 
-/* Sync { } (conntrackd 1.4.7). Timers are shared by all modes, as in 1.4.7. */
+/* Sync { Options { CommitMode } } (ctflow): when the peer's states reach our kernel. */
+enum ctf_conf_commit_mode {
+	CTF_CONF_COMMIT_NORMAL = 0, /* Normal: on `conntrackd -c`, as 1.4.7 (the default) */
+	CTF_CONF_COMMIT_EAGER,	    /* Eager: as they arrive; the external cache is kept */
+};
+
+/*
+ * Sync { } (conntrackd 1.4.7). Timers are shared by all modes, as in 1.4.7.
+ * commit_mode and the fields after it are ctflow's Options (doc/config-sync.md),
+ * each off or neutral by default so that a 1.4.7 file behaves as before.
+ */
 struct ctf_conf_sync {
 	enum ctf_conf_sync_mode mode;
 	bool mode_given;		/* a Mode clause was present */
@@ -106,6 +116,13 @@ struct ctf_conf_sync {
 	char **expect_helpers;		/* the list (prefix match), NULL: every helper */
 	size_t n_expect_helpers;
 	unsigned int error_queue_length; /* TCP { ErrorQueueLength }, global as in 1.4.7; 128 */
+	enum ctf_conf_commit_mode commit_mode; /* CommitMode Normal|Eager (case-sensitive) */
+	bool resync_on_peer_restart;	       /* ResyncOnPeerRestart on|off, default on */
+	unsigned int peer_dead_time;	       /* PeerDeadTime 0-3600 s, 0 = off (default) */
+	unsigned int ready_peer_timeout;       /* ReadyPeerTimeout 1-3600 s, default 3 */
+	unsigned int bulk_rate;		       /* BulkRate 0-10000000 objects/s, 0 = unpaced */
+	unsigned int max_delay_ms;	       /* MaxDelay 0-1000 ms, default 0 */
+	unsigned int external_stale_time;      /* ExternalStaleTime 0-31536000 s, 0 = off */
 	struct ctf_conf_channel channels[CTF_CONF_MAX_CHANNELS];
 	size_t n_channels;
 	size_t default_channel; /* index; the first channel unless one says Default */

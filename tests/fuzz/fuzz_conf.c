@@ -4,8 +4,8 @@
  * ctf_conf_parse(), copied flush against the end of a heap block so ASan
  * catches a read past the input. Checks what the parser promises: 0 or
  * -EBADMSG, a one-line message with a line inside the input on error, and a
- * configuration whose invariants hold on success. Seeds: tests/fixtures/conf
- * and tests/compat/conf/cases.
+ * configuration whose invariants hold on success (ctflow's Sync options in
+ * range included). Seeds: tests/fixtures/conf and tests/compat/conf/cases.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -29,6 +29,12 @@ static void check_conf(const struct ctf_conf *c)
 	if (!c->general.lock_file || !c->exporters.file_path || !c->exporters.prom_address)
 		abort();
 	if (c->general.sched_priority > 99 || c->exporters.prom_port == 0)
+		abort();
+	/* ctflow's Sync options stay within the ranges conf.h documents */
+	if (c->sync.commit_mode > CTF_CONF_COMMIT_EAGER || c->sync.peer_dead_time > 3600 ||
+	    c->sync.ready_peer_timeout < 1 || c->sync.ready_peer_timeout > 3600 ||
+	    c->sync.bulk_rate > 10000000 || c->sync.max_delay_ms > 1000 ||
+	    c->sync.external_stale_time > 31536000)
 		abort();
 }
 

@@ -119,6 +119,11 @@ static void dump_sync(FILE *f, const struct ctf_conf_sync *s)
 	for (i = 0; i < s->n_expect_helpers; i++)
 		fprintf(f, " %s", s->expect_helpers[i]);
 	fprintf(f, "\nerrq=%u\ndefault_channel=%zu\n", s->error_queue_length, s->default_channel);
+	fprintf(f, "commit_mode=%d\nresync_on_restart=%d\npeer_dead=%u\nready_timeout=%u\n",
+		s->commit_mode, s->resync_on_peer_restart, s->peer_dead_time,
+		s->ready_peer_timeout);
+	fprintf(f, "bulk_rate=%u\nmax_delay=%u\nstale=%u\n", s->bulk_rate, s->max_delay_ms,
+		s->external_stale_time);
 	dump_channels(f, s);
 }
 
@@ -354,23 +359,28 @@ static const struct value_case value_cases[] = {
 	  "nl_buffer=4194304|reliable=1|filter.proto accept 6|mode=1 collect=1" },
 };
 
-static void test_conf_values(void **state)
+static void check_values(const struct value_case *cases, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(value_cases) / sizeof(value_cases[0]); i++) {
+	for (i = 0; i < n; i++) {
 		struct ctf_conf_error err;
 		struct ctf_conf *c = NULL;
-		int r = parse(value_cases[i].text, &c, &err);
+		int r = parse(cases[i].text, &c, &err);
 
 		if (r < 0) {
-			print_error("input:\n%s\nrejected: line %u: %s\n", value_cases[i].text,
-				    err.line, err.message);
+			print_error("input:\n%s\nrejected: line %u: %s\n", cases[i].text, err.line,
+				    err.message);
 			fail();
 		}
-		assert_dump_has(value_cases[i].text, c, value_cases[i].want);
+		assert_dump_has(cases[i].text, c, cases[i].want);
 		ctf_conf_free(c);
 	}
+}
+
+static void test_conf_values(void **state)
+{
+	check_values(value_cases, sizeof(value_cases) / sizeof(value_cases[0]));
 }
 
 struct error_case {
@@ -518,12 +528,12 @@ static const struct error_case error_cases[] = {
 	  "cannot use both 'Stats' and 'Collector'" },
 };
 
-static void test_conf_errors(void **state)
+static void check_errors(const struct error_case *cases, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(error_cases) / sizeof(error_cases[0]); i++) {
-		const struct error_case *e = &error_cases[i];
+	for (i = 0; i < n; i++) {
+		const struct error_case *e = &cases[i];
 		struct ctf_conf_error err;
 		struct ctf_conf *c = NULL;
 		int r = parse(e->text, &c, &err);
@@ -539,6 +549,11 @@ static void test_conf_errors(void **state)
 		}
 		assert_null(c);
 	}
+}
+
+static void test_conf_errors(void **state)
+{
+	check_errors(error_cases, sizeof(error_cases) / sizeof(error_cases[0]));
 }
 
 struct warning_case {
@@ -596,6 +611,132 @@ static void test_conf_warnings(void **state)
 		}
 		ctf_conf_free(c);
 	}
+}
+
+/* ctflow's Sync { Options { } } keys: defaults, values, ranges, and where they are refused. */
+#define OPTS(body) SYNC(" Options {\n" body "\n }")
+#define OPT_DEFAULTS                                                                             \
+	"commit_mode=0|resync_on_restart=1|peer_dead=0|ready_timeout=3|bulk_rate=0|max_delay=0|" \
+	"stale=0"
+
+static const struct value_case sync_option_cases[] = {
+	/* off or neutral by default, with or without a 1.4.7 Sync or Options */
+	{ "", OPT_DEFAULTS },
+	{ SYNC(" Mode FTFW {\n }"), OPT_DEFAULTS },
+	{ OPTS(" TCPWindowTracking on\n ExpectationSync on"), "window_tracking=1|" OPT_DEFAULTS },
+	{ "Stats {\n}\n", OPT_DEFAULTS },
+	{ OPTS(" CommitMode Eager\n ResyncOnPeerRestart off\n PeerDeadTime 3\n"
+	       " ReadyPeerTimeout 10\n BulkRate 50000\n MaxDelay 20\n ExternalStaleTime 86400"),
+	  "commit_mode=1|resync_on_restart=0|peer_dead=3|ready_timeout=10|bulk_rate=50000|"
+	  "max_delay=20|stale=86400|mode=3 collect=0" },
+	/* the last value wins, as for every 1.4.7 key */
+	{ OPTS(" CommitMode Eager\n CommitMode Normal"), "commit_mode=0" },
+	{ OPTS(" CommitMode Normal\n CommitMode Eager"), "commit_mode=1" },
+	/* booleans as 1.4.7 reads them: on, off, yes, no in any case, and '|' */
+	{ OPTS(" ResyncOnPeerRestart no"), "resync_on_restart=0" },
+	{ OPTS(" ResyncOnPeerRestart OFF\n ResyncOnPeerRestart YES"), "resync_on_restart=1" },
+	{ OPTS(" ResyncOnPeerRestart nO"), "resync_on_restart=0" },
+	{ OPTS(" ResyncOnPeerRestart ||"), "resync_on_restart=1" },
+	/* each range, both ends */
+	{ OPTS(" PeerDeadTime 0"), "peer_dead=0" },
+	{ OPTS(" PeerDeadTime 3600"), "peer_dead=3600" },
+	{ OPTS(" ReadyPeerTimeout 1"), "ready_timeout=1" },
+	{ OPTS(" ReadyPeerTimeout 3600"), "ready_timeout=3600" },
+	{ OPTS(" BulkRate 0"), "bulk_rate=0" },
+	{ OPTS(" BulkRate 10000000"), "bulk_rate=10000000" },
+	{ OPTS(" MaxDelay 0"), "max_delay=0" },
+	{ OPTS(" MaxDelay 1000"), "max_delay=1000" },
+	{ OPTS(" ExternalStaleTime 0"), "stale=0" },
+	{ OPTS(" ExternalStaleTime 31536000"), "stale=31536000" },
+	/* mixed with 1.4.7's options, over two blocks, on one line, with a comment */
+	{ SYNC(" Options {\n TCPWindowTracking on\n CommitMode Eager\n }\n Options {\n"
+	       " ExpectationSync {\n ftp\n }\n MaxDelay 5\n }"),
+	  "window_tracking=1|expect=1 ftp|commit_mode=1|max_delay=5" },
+	{ SYNC(" Options { BulkRate 7 MaxDelay 1 } # paced"), "bulk_rate=7|max_delay=1" },
+	{ SYNC(" Mode NOTRACK {\n }\n Options {\n PeerDeadTime 0003\n }"),
+	  "sync.mode=2 given=1|peer_dead=3" },
+	{ "Collector {\n}\n" OPTS(" CommitMode Eager"), "mode=3 collect=1|commit_mode=1" },
+};
+
+static void test_conf_sync_options(void **state)
+{
+	check_values(sync_option_cases, sizeof(sync_option_cases) / sizeof(sync_option_cases[0]));
+}
+
+static const struct error_case sync_option_errors[] = {
+	/* CommitMode: two words, case-sensitive as 1.4.7's keywords */
+	{ OPTS(" CommitMode eager"), 3, "eager",
+	  "unknown CommitMode 'eager': expected Normal or Eager" },
+	{ OPTS(" CommitMode EAGER"), 3, "EAGER", "unknown CommitMode 'EAGER'" },
+	{ OPTS(" CommitMode Lazy"), 3, "Lazy", "unknown CommitMode 'Lazy'" },
+	{ OPTS(" CommitMode 1"), 3, "1", "after 'CommitMode': expected Normal or Eager" },
+	{ OPTS(" CommitMode\n }"), 4, "}", "after 'CommitMode': expected Normal or Eager" },
+	/* booleans */
+	{ OPTS(" ResyncOnPeerRestart maybe"), 3, "maybe", "expected on, off, yes or no" },
+	{ OPTS(" ResyncOnPeerRestart true"), 3, "true", "after 'ResyncOnPeerRestart'" },
+	{ OPTS(" ResyncOnPeerRestart 1"), 3, "1", "expected on, off, yes or no" },
+	/* numbers: decimal, in range, the error on the number's own line */
+	{ OPTS(" PeerDeadTime 3601"), 3, "3601",
+	  "'PeerDeadTime' value 3601 is too large (at most 3600)" },
+	{ OPTS(" PeerDeadTime\n 3601"), 4, "3601", "is too large (at most 3600)" },
+	{ OPTS(" PeerDeadTime -1"), 3, "-1", "after 'PeerDeadTime': expected a number" },
+	{ OPTS(" PeerDeadTime 3s"), 3, "s", "unexpected 's' in Options" },
+	{ OPTS(" PeerDeadTime on"), 3, "on", "expected a number" },
+	{ OPTS(" ReadyPeerTimeout 0"), 3, "0",
+	  "'ReadyPeerTimeout' value 0 is too small (at least 1)" },
+	{ OPTS(" ReadyPeerTimeout\n\n 00"), 5, "00", "value 0 is too small (at least 1)" },
+	{ OPTS(" ReadyPeerTimeout 3601"), 3, "3601", "is too large (at most 3600)" },
+	{ OPTS(" BulkRate 10000001"), 3, "10000001", "is too large (at most 10000000)" },
+	{ OPTS(" BulkRate 99999999999999999999"), 3, "99999999999999999999", "is too large" },
+	{ OPTS(" BulkRate 1.5"), 3, ".", "unexpected '.' in Options" },
+	{ OPTS(" MaxDelay 1001"), 3, "1001", "'MaxDelay' value 1001 is too large (at most 1000)" },
+	{ OPTS(" MaxDelay\n }"), 4, "}", "after 'MaxDelay': expected a number" },
+	{ OPTS(" ExternalStaleTime 31536001"), 3, "31536001", "is too large (at most 31536000)" },
+	{ OPTS(" ExternalStaleTime off"), 3, "off",
+	  "after 'ExternalStaleTime': expected a number" },
+	/* keys are case-sensitive; Authenticate is recognised and refused, not offered */
+	{ OPTS(" commitmode Eager"), 3, "commitmode",
+	  "in Options: expected TCPWindowTracking, ExpectationSync, CommitMode, "
+	  "ResyncOnPeerRestart, PeerDeadTime, ReadyPeerTimeout, BulkRate, MaxDelay, "
+	  "ExternalStaleTime or '}'" },
+	{ OPTS(" BulkRate 5\n Authenticate {\n Key /etc/conntrackd/sync.key\n KeyId 1\n }"), 4,
+	  "Authenticate", "'Authenticate' is not supported yet" },
+	{ OPTS(" Authenticate on"), 3, "Authenticate", "is not supported yet" },
+	/* only inside Sync { Options { } }, where 1.4.7's grammar has Options */
+	{ "General {\n CommitMode Eager\n}\n", 2, "CommitMode",
+	  "unexpected 'CommitMode' in General: it is a Sync { Options { } } setting" },
+	{ SYNC(" BulkRate 5"), 2, "BulkRate", "in Sync: it is a Sync { Options { } } setting" },
+	{ SYNC(" Mode FTFW {\n MaxDelay 5\n }"), 3, "MaxDelay", "in Mode FTFW: it is a Sync" },
+	{ LINK("UDP", UDPB " PeerDeadTime 3"), 9, "PeerDeadTime", "in UDP: it is a Sync" },
+	{ "Stats {\n ExternalStaleTime 5\n}\n", 2, "ExternalStaleTime", "in Stats: it is a Sync" },
+	{ "Helper {\n ReadyPeerTimeout 5\n}\n", 2, "ReadyPeerTimeout", "in Helper: it is a Sync" },
+	{ "Collector {\n ResyncOnPeerRestart on\n}\n", 2, "ResyncOnPeerRestart",
+	  "in Collector: it is a Sync" },
+	{ "General {\n Filter {\n CommitMode Eager\n }\n}\n", 3, "CommitMode", "in Filter: it is" },
+	{ "Options {\n CommitMode Eager\n}\n", 1, "Options", "at top level" },
+	{ "General {\n Options {\n CommitMode Eager\n }\n}\n", 2, "Options",
+	  "unexpected 'Options' in General" },
+	{ "CommitMode Eager\n", 1, "CommitMode", "at top level" },
+	{ SYNC(" Authenticate {\n }"), 2, "Authenticate", "unexpected 'Authenticate' in Sync" },
+};
+
+static void test_conf_sync_option_errors(void **state)
+{
+	struct ctf_conf_error err;
+	struct ctf_conf *c = NULL;
+	char buf[512];
+
+	check_errors(sync_option_errors,
+		     sizeof(sync_option_errors) / sizeof(sync_option_errors[0]));
+	/* the one-line form names file and line */
+	assert_int_equal(parse(OPTS(" Authenticate {\n }"), &c, &err), -EBADMSG);
+	ctf_conf_strerror(&err, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "test.conf:3: 'Authenticate' is not supported yet"));
+	assert_null(strchr(buf, '\n'));
+	assert_int_equal(parse(OPTS("\n ReadyPeerTimeout 0"), &c, &err), -EBADMSG);
+	ctf_conf_strerror(&err, buf, sizeof(buf));
+	assert_string_equal(buf,
+			    "test.conf:4: 'ReadyPeerTimeout' value 0 is too small (at least 1)");
 }
 
 struct example {
@@ -707,9 +848,14 @@ static void test_conf_load(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_conf_values),    cmocka_unit_test(test_conf_errors),
-		cmocka_unit_test(test_conf_warnings),  cmocka_unit_test(test_conf_examples),
-		cmocka_unit_test(test_conf_truncated), cmocka_unit_test(test_conf_load),
+		cmocka_unit_test(test_conf_values),
+		cmocka_unit_test(test_conf_errors),
+		cmocka_unit_test(test_conf_warnings),
+		cmocka_unit_test(test_conf_examples),
+		cmocka_unit_test(test_conf_truncated),
+		cmocka_unit_test(test_conf_load),
+		cmocka_unit_test(test_conf_sync_options),
+		cmocka_unit_test(test_conf_sync_option_errors),
 	};
 
 	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);
