@@ -30,12 +30,6 @@ void sync_alarm_expire_arm(struct sync_engine *e, struct sync_obj *o)
 	sync_wheel_add(e->wheel_ext, o, sync_now_ms() + (uint64_t)e->sc->cache_timeout * 1000);
 }
 
-static void alarm_enqueue(struct sync_engine *e, struct sync_obj *o)
-{
-	if (!sync_queue_add(&e->txq, &o->q))
-		e->ctr.tx_malformed++;
-}
-
 static void refresh(struct sync_obj *o, void *data)
 {
 	struct sync_engine *e = data;
@@ -43,7 +37,7 @@ static void refresh(struct sync_obj *o, void *data)
 	if (o->status == SYNC_OBJ_DEAD)
 		return;
 	sync_alarm_arm(e, o);
-	alarm_enqueue(e, o);
+	sync_enqueue_tx(e, o);
 }
 
 static void expire(struct sync_obj *o, void *data)
@@ -78,42 +72,11 @@ static enum sync_msg_verdict alarm_recv(struct sync_engine *e, const struct ctf_
 	return SYNC_MSG_DATA;
 }
 
-static void alarm_xmit(struct sync_engine *e)
-{
-	struct sync_qitem *it;
-
-	while ((it = sync_queue_first(&e->txq))) {
-		sync_queue_del(it);
-		if (it->kind == SYNC_Q_CTL) {
-			sync_send_ctl(e, (struct sync_ctlmsg *)it, 0);
-			free(it);
-			continue;
-		}
-		sync_send_obj(e, (struct sync_obj *)it, 0);
-		sync_obj_dequeued(e, (struct sync_obj *)it);
-	}
-}
-
-static void bulk_one(struct sync_obj *o, void *data)
-{
-	struct sync_engine *e = data;
-
-	if (o->status != SYNC_OBJ_DEAD)
-		alarm_enqueue(e, o);
-}
-
-/* -B: 1.4.7's ALARM has no bulk of its own; sending everything now is what a user means. */
-static void alarm_send_bulk(struct sync_engine *e)
-{
-	ctf_log(LOG_NOTICE, "sending bulk update");
-	sync_bulk_begin(e);
-	sync_cache_each(&e->internal, bulk_one, e);
-}
-
 const struct sync_mode sync_mode_alarm = {
 	.name = "ALARM",
 	.recv = alarm_recv,
-	.enqueue = alarm_enqueue,
-	.xmit = alarm_xmit,
-	.send_bulk = alarm_send_bulk,
+	.enqueue = sync_enqueue_tx,
+	.xmit = sync_xmit_unreliable,
+	/* 1.4.7's ALARM has no bulk of its own; -B sending everything is what a user means */
+	.send_bulk = sync_send_bulk,
 };

@@ -64,6 +64,12 @@ struct sync_ctlmsg {
 
 enum sync_obj_status { SYNC_OBJ_NEW, SYNC_OBJ_ALIVE, SYNC_OBJ_DEAD };
 
+/* Where an external object stands with our kernel (CommitMode Eager). */
+enum {
+	SYNC_K_WRITTEN = 1U << 0, /* the kernel has it from us: the next write updates */
+	SYNC_K_RETRIED = 1U << 1, /* this batch already retried it once */
+};
+
 /* Who caused the last kernel event of an internal object. */
 enum sync_origin { SYNC_ORIGIN_NOT_ME, SYNC_ORIGIN_COMMIT, SYNC_ORIGIN_FLUSH, SYNC_ORIGIN_INJECT };
 
@@ -84,6 +90,7 @@ struct sync_obj {
 	uint8_t status;	      /* enum sync_obj_status */
 	bool hashed;
 	bool related;	      /* has a master tuple: committed after the masters */
+	uint8_t kflags;	      /* external, CommitMode Eager: SYNC_K_* */
 	uint16_t len;	      /* body bytes */
 	uint16_t cap;
 	uint8_t *body;	      /* attributes as on the wire */

@@ -265,6 +265,21 @@ void sync_channels_set_current(struct sync_channels *set, unsigned int chan)
 		ch_set_current(set, chan);
 }
 
+bool sync_channels_failover(struct sync_channels *set)
+{
+	unsigned int k, i;
+
+	for (k = 1; k < set->n; k++) {
+		i = (set->cur + k) % set->n;
+		if (!ch_link_up(&set->ch[i]))
+			continue;
+		ch_set_current(set, i);
+		ctf_log(LOG_NOTICE, "device `%s' becomes dedicated link", set->ch[i].ifname);
+		return true;
+	}
+	return false;
+}
+
 unsigned int sync_channels_current(const struct sync_channels *set)
 {
 	return set->cur;

@@ -84,6 +84,14 @@ void sync_channels_flush(struct sync_channels *set);
  */
 void sync_channels_set_current(struct sync_channels *set, unsigned int chan);
 
+/*
+ * sync_channels_failover - make the next channel whose link is up current,
+ * with 1.4.7's "device `X' becomes dedicated link" line (PeerDeadTime: the
+ * peer went silent on a link that still looks up). Returns false when no
+ * other channel is up.
+ */
+bool sync_channels_failover(struct sync_channels *set);
+
 /* The index of the current channel. */
 unsigned int sync_channels_current(const struct sync_channels *set);
 

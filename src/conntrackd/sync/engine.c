@@ -119,6 +119,44 @@ void sync_queue_ctl(struct sync_engine *e, uint8_t flags, uint32_t from, uint32_
 		free(m);
 }
 
+void sync_enqueue_tx(struct sync_engine *e, struct sync_obj *o)
+{
+	/* from the resend queue (FTFW) it moves; already waiting, it stays */
+	if (!sync_queue_add(&e->txq, &o->q))
+		e->ctr.tx_malformed++;
+}
+
+static void bulk_one(struct sync_obj *o, void *data)
+{
+	struct sync_engine *e = data;
+
+	if (o->status != SYNC_OBJ_DEAD)
+		e->mode->enqueue(e, o);
+}
+
+void sync_send_bulk(struct sync_engine *e)
+{
+	ctf_log(LOG_NOTICE, "sending bulk update");
+	sync_bulk_begin(e);
+	sync_cache_each(&e->internal, bulk_one, e);
+}
+
+void sync_xmit_unreliable(struct sync_engine *e)
+{
+	struct sync_qitem *it;
+
+	while ((it = sync_queue_first(&e->txq))) {
+		sync_queue_del(it);
+		if (it->kind == SYNC_Q_CTL) {
+			sync_send_ctl(e, (struct sync_ctlmsg *)it, 0);
+			free(it);
+			continue;
+		}
+		sync_send_obj(e, (struct sync_obj *)it, 0);
+		sync_obj_dequeued(e, (struct sync_obj *)it);
+	}
+}
+
 void sync_obj_dequeued(struct sync_engine *e, struct sync_obj *o)
 {
 	(void)e;
@@ -178,6 +216,30 @@ void sync_engine_refused(struct sync_engine *e, struct sync_cache *c)
 			   c->name, c->limit);
 }
 
+void sync_await_transfer(struct sync_engine *e)
+{
+	e->resync_pending = true;
+	e->resync_asked_ms = sync_now_ms();
+}
+
+/*
+ * The peer's whole state has come when, after we began waiting, it sends a
+ * control message from its idle alive timer: 1.4.7 re-arms that timer
+ * after every transmission, so an ACK or ALIVE a second after its last data
+ * means its queue, the bulk included, has drained. What we had refused or
+ * dropped is now made good.
+ */
+static void transfer_done(struct sync_engine *e, const struct ctf_sync_hdr *h, uint64_t now)
+{
+	if (!e->resync_pending || !(h->flags & (CTF_SYNC_F_ACK | CTF_SYNC_F_ALIVE)))
+		return;
+	if (now - e->resync_asked_ms < 1000 || now - e->data_heard_ms < 1000)
+		return;
+	e->resync_pending = false;
+	e->refused_since_resync = false;
+	e->rsq_overflow_since_resync = false;
+}
+
 void sync_bulk_begin(struct sync_engine *e)
 {
 	e->ctr.bulks++;
@@ -230,10 +292,12 @@ static void rx_msg(const struct ctf_sync_msg *m, void *data)
 	switch (e->mode->recv(e, &m->hdr)) {
 	case SYNC_MSG_DATA:
 		sync_channels_set_current(e->ch, rx->chan);
+		e->data_heard_ms = sync_now_ms();
 		break;
 	case SYNC_MSG_CTL:
 		sync_channels_set_current(e->ch, rx->chan);
 		e->ctr.rx_msgs[CTF_SYNC_T_CTL]++;
+		transfer_done(e, &m->hdr, sync_now_ms());
 		return;
 	case SYNC_MSG_BAD:
 		rx_refuse(e, CTF_SYNC_RX_HEADER);
@@ -291,12 +355,30 @@ static bool events_pending(const struct sync_engine *e)
 
 /* ---- Timers ---- */
 
+/*
+ * PeerDeadTime (ctflow, off by default): the peer is silent on a link that
+ * still looks up (a dead switch port, a filter): try the next link. 1.4.7
+ * only follows the link state.
+ */
+static void peer_dead(struct sync_engine *e, uint64_t now)
+{
+	uint64_t dead = (uint64_t)e->sc->peer_dead_time * 1000;
+	uint64_t since = e->peer_heard_ms > e->peer_dead_ms ? e->peer_heard_ms : e->peer_dead_ms;
+
+	if (!dead || !e->ch || sync_channels_count(e->ch) < 2 || !since || now - since < dead)
+		return;
+	e->peer_dead_ms = now;
+	if (sync_channels_failover(e->ch))
+		e->ctr.failovers_silence++;
+}
+
 static void run_timers(struct sync_engine *e, uint64_t now)
 {
 	if (e->mode->tick)
 		e->mode->tick(e, now);
 	if (e->ch)
 		(void)sync_channels_tick(e->ch, now);
+	peer_dead(e, now);
 	if (e->purge_at && now >= e->purge_at) {
 		e->purge_at = 0;
 		sync_requests_purge(e);
@@ -311,6 +393,8 @@ static void run_timers(struct sync_engine *e, uint64_t now)
 		sync_wheel_run(e->wheel_int, now);
 	if (e->wheel_ext)
 		sync_wheel_run(e->wheel_ext, now);
+	if (e->wheel_kern)
+		sync_wheel_run(e->wheel_kern, now);
 	sync_publish(e, now);
 }
 
@@ -351,6 +435,8 @@ static void *engine_main(void *arg)
 			handle(e, &evs[i]);
 		drain_events(e);
 		run_timers(e, sync_now_ms());
+		if (e->eager)
+			(void)sync_eager_flush(e);
 		e->mode->xmit(e);
 		if (e->ch)
 			sync_channels_flush(e->ch);
@@ -538,7 +624,9 @@ int sync_engine_new(struct sync_engine **ret_e, const struct ctf_conf *conf,
 	e->opts.no_timeout = e->sc->commit_timeout != 0;
 	e->opts.wscale = e->sc->tcp_window_tracking;
 	e->ftfw.window = e->sc->window_size;
-	e->resync_on_peer_restart = true;
+	e->resync_on_peer_restart = e->sc->resync_on_peer_restart;
+	e->eager = !e->stats_mode && e->sc->commit_mode == CTF_CONF_COMMIT_EAGER &&
+		   !e->sc->disable_external_cache;
 	log_modes(e);
 	r = open_queues(e, nreaders);
 	if (r == 0)
@@ -547,6 +635,8 @@ int sync_engine_new(struct sync_engine **ret_e, const struct ctf_conf *conf,
 		r = open_fds(e);
 	if (r == 0)
 		r = sync_kernel_open(e);
+	if (r == 0 && e->eager)
+		r = sync_eager_open(e);
 	if (r < 0) {
 		sync_engine_free(e);
 		return r;
@@ -567,6 +657,9 @@ int sync_engine_start(struct sync_engine *e)
 	}
 	if (e->sc->startup_resync && e->mode->request_resync)
 		e->mode->request_resync(e);
+	/* a ctflow peer sends us its state when it hears our HELLO; 1.4.7 after -n */
+	if (!e->stats_mode)
+		sync_await_transfer(e);
 	r = -pthread_create(&e->thread, NULL, engine_main, e);
 	if (r < 0)
 		return ctf_log_err(r, "cannot start the sync thread");
@@ -601,6 +694,8 @@ void sync_engine_free(struct sync_engine *e)
 	sync_engine_stop(e);
 	drop_queue(&e->txq);
 	drop_queue(&e->rsq);
+	if (e->eager)
+		sync_eager_close(e);
 	sync_wheel_free(e->wheel_int);
 	sync_wheel_free(e->wheel_ext);
 	sync_cache_done(&e->internal);

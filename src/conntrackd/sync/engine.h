@@ -87,6 +87,8 @@ struct sync_counters {
 	uint64_t local_read_failed, local_unknown;
 	struct ctf_counters traffic[2]; /* counters of destroyed flows, [0] original */
 	uint64_t bulks;
+	uint64_t eager_ok, eager_fail;
+	uint64_t failovers_silence;
 };
 
 /*
@@ -154,6 +156,15 @@ struct sync_engine {
 	struct sync_wheel *wheel_int;
 	struct sync_wheel *wheel_ext;
 
+	/* CommitMode Eager: external objects waiting to be written, and the batches. */
+	bool eager;
+	struct sync_queue eager_q;
+	struct ctf_nl_batch *eager_b;
+	struct ctf_nl_batch *eager_del;
+	struct sync_obj **eager_slot;
+	struct sync_wheel *wheel_kern; /* refresh of the kernel entries written */
+	uint32_t eager_log;
+
 	struct ctf_sync_ct_opts opts;
 	struct sync_counters ctr;
 	pthread_mutex_t pub_lock;
@@ -166,6 +177,9 @@ struct sync_engine {
 	bool rsq_overflow_since_resync; /* the resend queue dropped a message */
 	bool resync_on_peer_restart; /* a peer's HELLO gets our whole cache */
 	uint64_t peer_heard_ms;	     /* the last valid message from the peer */
+	uint64_t data_heard_ms;	     /* the last data message from the peer */
+	uint64_t resync_asked_ms;    /* when the state transfer we wait for began */
+	uint64_t peer_dead_ms;	     /* PeerDeadTime: the silence that failed over last */
 	uint64_t bulk_started_ms;
 	uint32_t rsq_log; /* rate limits of warnings */
 	uint32_t refuse_log;
@@ -176,6 +190,8 @@ enum { SYNC_SEQ_UNSET, SYNC_SEQ_IN_SYNC, SYNC_SEQ_AFTER, SYNC_SEQ_BEFORE };
 /* 1.4.7's nethdr_track_seq(): classify @seq against the last one received. */
 int sync_track_seq(struct sync_engine *e, uint32_t seq, uint32_t *ret_exp);
 void sync_track_update(struct sync_engine *e, uint32_t seq);
+/* We wait for the peer's whole state (start, -n): not ready until it has come. */
+void sync_await_transfer(struct sync_engine *e);
 /* A bulk (-B, RESYNC answer, peer restart) starts: readiness and metrics. */
 void sync_bulk_begin(struct sync_engine *e);
 /* At most one such line per 10 s per @last (monotonic seconds). */
@@ -189,6 +205,12 @@ int64_t sync_wall_secs(void);
 /* Send one queued item now: header completed (seq, flags), packed into the channel. */
 void sync_send_ctl(struct sync_engine *e, struct sync_ctlmsg *m, uint8_t extra_flags);
 void sync_send_obj(struct sync_engine *e, struct sync_obj *o, uint8_t flags);
+/* Queue @o for sending (taken out of the resend queue if it waits there). */
+void sync_enqueue_tx(struct sync_engine *e, struct sync_obj *o);
+/* -B, a RESYNC answer: every live internal object goes to the tx queue. */
+void sync_send_bulk(struct sync_engine *e);
+/* NOTRACK and ALARM: send what is queued, keep nothing. */
+void sync_xmit_unreliable(struct sync_engine *e);
 /* Queue a control message for the next transmission. */
 void sync_queue_ctl(struct sync_engine *e, uint8_t flags, uint32_t from, uint32_t to);
 /* The wire type of an internal object's next message (NEW, UPD, DEL by status). */
@@ -214,8 +236,29 @@ int sync_kernel_print(struct sync_engine *e, bool xml, struct sync_out *o);
 int sync_kernel_commit(struct sync_engine *e);
 /* Delete every kernel entry the Filter does not ignore (-F, -t). */
 int sync_kernel_flush(struct sync_engine *e);
+/*
+ * Batched requests, as the commit and the eager writer send them: a create
+ * (1.4.7's nl_create_conntrack: @timeout > 0 replaces the cached one), an
+ * update (nl_update_conntrack) and a delete, each appended to @b on @nl
+ * with its sequence number in *ret_seq. 0 or -EMSGSIZE.
+ */
+int sync_kernel_put_create(struct sync_engine *e, struct ctf_nl_batch *b, struct ctf_nl *nl,
+			   const struct ctf_flow *f, int timeout, uint32_t *ret_seq);
+int sync_kernel_put_update(struct sync_engine *e, struct ctf_nl_batch *b,
+			   const struct ctf_flow *f, uint32_t *ret_seq);
+int sync_kernel_put_delete(struct ctf_nl_batch *b, struct ctf_nl *nl, const struct ctf_flow *f,
+			   uint32_t *ret_seq);
 /* DisableExternalCache: write one received object into the kernel. */
 void sync_kernel_inject(struct sync_engine *e, uint8_t type, const struct ctf_flow *f);
+
+/* eager.c: CommitMode Eager */
+int sync_eager_open(struct sync_engine *e);
+void sync_eager_close(struct sync_engine *e);
+void sync_eager_mark(struct sync_engine *e, struct sync_obj *o);
+void sync_eager_delete(struct sync_engine *e, struct sync_obj *o);
+int sync_eager_flush(struct sync_engine *e);
+void sync_eager_commit(struct sync_engine *e);
+void sync_eager_rewrite(struct sync_engine *e);
 
 /* metrics.c */
 void sync_publish(struct sync_engine *e, uint64_t now_ms);

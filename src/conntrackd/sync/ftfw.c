@@ -111,34 +111,11 @@ static void ftfw_xmit(struct sync_engine *e)
 	e->ftfw.alive_at = sync_now_ms() + ALIVE_MS;
 }
 
-/* An object goes (back) to the tx queue; from the resend queue it moves. */
-static void ftfw_enqueue(struct sync_engine *e, struct sync_obj *o)
-{
-	if (o->q.in == &e->txq)
-		return;
-	if (!sync_queue_add(&e->txq, &o->q))
-		e->ctr.tx_malformed++;
-}
-
-static void bulk_one(struct sync_obj *o, void *data)
-{
-	struct sync_engine *e = data;
-
-	if (o->status != SYNC_OBJ_DEAD)
-		ftfw_enqueue(e, o);
-}
-
-static void ftfw_send_bulk(struct sync_engine *e)
-{
-	ctf_log(LOG_NOTICE, "sending bulk update");
-	sync_bulk_begin(e);
-	sync_cache_each(&e->internal, bulk_one, e);
-}
-
 static void ftfw_request_resync(struct sync_engine *e)
 {
 	ctf_log(LOG_NOTICE, "resync requested");
 	e->ctr.resyncs_sent++;
+	sync_await_transfer(e);
 	sync_queue_ctl(e, CTF_SYNC_F_RESYNC, 0, 0);
 }
 
@@ -190,7 +167,7 @@ static enum sync_msg_verdict digest_msg(struct sync_engine *e, const struct ctf_
 	if (h->flags & CTF_SYNC_F_RESYNC) {
 		ctf_log(LOG_NOTICE, "resync requested by other node");
 		e->ctr.resyncs_received++;
-		ftfw_send_bulk(e);
+		sync_send_bulk(e);
 		return SYNC_MSG_CTL;
 	}
 	return h->flags & CTF_SYNC_F_ALIVE ? SYNC_MSG_CTL : SYNC_MSG_BAD;
@@ -208,7 +185,7 @@ static void peer_restarted(struct sync_engine *e)
 			sync_queue_add(&e->txq, it);
 	}
 	if (e->resync_on_peer_restart)
-		ftfw_send_bulk(e);
+		sync_send_bulk(e);
 }
 
 /*
@@ -325,9 +302,9 @@ static void ftfw_tick(struct sync_engine *e, uint64_t now)
 const struct sync_mode sync_mode_ftfw = {
 	.name = "FTFW",
 	.recv = ftfw_recv,
-	.enqueue = ftfw_enqueue,
+	.enqueue = sync_enqueue_tx,
 	.xmit = ftfw_xmit,
 	.tick = ftfw_tick,
 	.request_resync = ftfw_request_resync,
-	.send_bulk = ftfw_send_bulk,
+	.send_bulk = sync_send_bulk,
 };

@@ -274,6 +274,7 @@ void sync_external_msg(struct sync_engine *e, uint8_t type, const struct ctf_flo
 		       const uint8_t *body, size_t len)
 {
 	struct sync_key k;
+	uint8_t kflags = 0;
 	uint32_t hash;
 	struct sync_obj *o;
 
@@ -283,11 +284,15 @@ void sync_external_msg(struct sync_engine *e, uint8_t type, const struct ctf_flo
 	if (type == CTF_SYNC_T_CT_DEL) {
 		if (o) {
 			e->external.st.destroyed++;
+			if (e->eager)
+				sync_eager_delete(e, o);
 			obj_drop(e, &e->external, o);
 		}
 		return;
 	}
 	if (o && type == CTF_SYNC_T_CT_NEW) {
+		/* a NEW replaces; the kernel entry we wrote stays and is updated */
+		kflags = o->kflags;
 		e->external.st.destroyed++;
 		obj_drop(e, &e->external, o);
 		o = NULL;
@@ -302,6 +307,12 @@ void sync_external_msg(struct sync_engine *e, uint8_t type, const struct ctf_flo
 		o->status = SYNC_OBJ_ALIVE;
 		e->external.st.updated++;
 	}
-	if (o && e->wheel_ext)
+	if (!o)
+		return;
+	if (e->wheel_ext)
 		sync_alarm_expire_arm(e, o);
+	if (e->eager) {
+		o->kflags |= kflags;
+		sync_eager_mark(e, o);
+	}
 }

@@ -315,19 +315,21 @@ static void prepare_create(struct sync_engine *e, struct ctf_flow *f, int timeou
 		be_liberal(f);
 }
 
-static int put_create(struct ctf_nl_batch *b, struct ctf_nl *nl, const struct ctf_flow *f,
-		      uint32_t *ret_seq)
+int sync_kernel_put_create(struct sync_engine *e, struct ctf_nl_batch *b, struct ctf_nl *nl,
+			   const struct ctf_flow *src, int timeout, uint32_t *ret_seq)
 {
+	struct ctf_flow f = *src;
 	struct nlmsghdr *nlh;
 
+	prepare_create(e, &f, timeout);
 	*ret_seq = ctf_nl_next_seq(nl);
 	nlh = ctf_ct_msg_put(ctf_nl_batch_current(b), IPCTNL_MSG_CT_NEW,
-			     NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, f->orig.l3num, *ret_seq);
-	return ctf_ct_put_flow(nlh, ctf_nl_batch_room(b), f, CTF_CT_PUT_ALL & ~CTF_CT_PUT_ID);
+			     NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, f.orig.l3num, *ret_seq);
+	return ctf_ct_put_flow(nlh, ctf_nl_batch_room(b), &f, CTF_CT_PUT_ALL & ~CTF_CT_PUT_ID);
 }
 
-static int put_delete(struct ctf_nl_batch *b, struct ctf_nl *nl, const struct ctf_flow *f,
-		      uint32_t *ret_seq)
+int sync_kernel_put_delete(struct ctf_nl_batch *b, struct ctf_nl *nl, const struct ctf_flow *f,
+			   uint32_t *ret_seq)
 {
 	struct nlmsghdr *nlh;
 
@@ -335,6 +337,30 @@ static int put_delete(struct ctf_nl_batch *b, struct ctf_nl *nl, const struct ct
 	nlh = ctf_ct_msg_put(ctf_nl_batch_current(b), IPCTNL_MSG_CT_DELETE, NLM_F_ACK,
 			     f->orig.l3num, *ret_seq);
 	return ctf_ct_put_flow(nlh, ctf_nl_batch_room(b), f, CTF_CT_PUT_ORIG | CTF_CT_PUT_ZONE);
+}
+
+/* nl_update_conntrack: no NAT, no NAT status bits, no helper, no master. */
+static void prepare_update(struct sync_engine *e, struct ctf_flow *f)
+{
+	f->set &= ~(CTF_FLOW_BIT(CTF_FLOW_A_NAT_SRC) | CTF_FLOW_BIT(CTF_FLOW_A_NAT_DST) |
+		    CTF_FLOW_BIT(CTF_FLOW_A_HELPER) | CTF_FLOW_BIT(CTF_FLOW_A_MASTER));
+	f->status &= ~(uint32_t)IPS_NAT_MASK;
+	if (!e->sc->tcp_window_tracking)
+		be_liberal(f);
+}
+
+int sync_kernel_put_update(struct sync_engine *e, struct ctf_nl_batch *b,
+			   const struct ctf_flow *src, uint32_t *ret_seq)
+{
+	struct ctf_flow f = *src;
+	struct nlmsghdr *nlh;
+
+	prepare_update(e, &f);
+	*ret_seq = ctf_nl_next_seq(e->inject_nl);
+	nlh = ctf_ct_msg_put(ctf_nl_batch_current(b), IPCTNL_MSG_CT_NEW, NLM_F_ACK, f.orig.l3num,
+			     *ret_seq);
+	return ctf_ct_put_flow(nlh, ctf_nl_batch_room(b), &f,
+			       CTF_CT_PUT_ORIG | CTF_CT_PUT_META | CTF_CT_PUT_ZONE);
 }
 
 /* ---- Commit (-c) ---- */
@@ -437,6 +463,7 @@ static int commit_flush(struct commit_ctx *cc)
 
 static int commit_put(struct commit_ctx *cc, struct sync_obj *o)
 {
+	struct sync_engine *e = cc->e;
 	struct ctf_flow f;
 	uint32_t seq;
 	int r;
@@ -445,10 +472,10 @@ static int commit_put(struct commit_ctx *cc, struct sync_obj *o)
 		cc->fail++;
 		return 0;
 	}
-	if (cc->phase != PHASE_DELETE)
-		prepare_create(cc->e, &f, commit_timeout(cc, o, &f));
-	r = cc->phase == PHASE_DELETE ? put_delete(cc->b, cc->e->commit_nl, &f, &seq)
-				      : put_create(cc->b, cc->e->commit_nl, &f, &seq);
+	r = cc->phase == PHASE_DELETE
+		    ? sync_kernel_put_delete(cc->b, e->commit_nl, &f, &seq)
+		    : sync_kernel_put_create(e, cc->b, e->commit_nl, &f,
+						   commit_timeout(cc, o, &f), &seq);
 	if (r < 0) {
 		cc->fail++;
 		return 0;
@@ -570,16 +597,11 @@ static int inject_delete(struct sync_engine *e, const struct ctf_flow *src)
 	return request(e, &f, IPCTNL_MSG_CT_DELETE, 0, CTF_CT_PUT_ORIG | CTF_CT_PUT_ZONE);
 }
 
-/* nl_update_conntrack: no NAT, no NAT status bits, no helper, no master. */
 static int inject_update(struct sync_engine *e, const struct ctf_flow *src)
 {
 	struct ctf_flow f = *src;
 
-	f.set &= ~(CTF_FLOW_BIT(CTF_FLOW_A_NAT_SRC) | CTF_FLOW_BIT(CTF_FLOW_A_NAT_DST) |
-		   CTF_FLOW_BIT(CTF_FLOW_A_HELPER) | CTF_FLOW_BIT(CTF_FLOW_A_MASTER));
-	f.status &= ~(uint32_t)IPS_NAT_MASK;
-	if (!e->sc->tcp_window_tracking)
-		be_liberal(&f);
+	prepare_update(e, &f);
 	return request(e, &f, IPCTNL_MSG_CT_NEW, 0, CTF_CT_PUT_ORIG | CTF_CT_PUT_META |
 							 CTF_CT_PUT_ZONE);
 }

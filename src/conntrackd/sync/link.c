@@ -102,18 +102,7 @@ static void link_cb(const struct ctf_nl_link *l, void *data)
  */
 static void link_failover(struct sync_channels *set)
 {
-	unsigned int k, i;
-
-	if (ch_link_up(&set->ch[set->cur])) {
-		set->no_link_logged = false;
-		return;
-	}
-	for (k = 1; k < set->n; k++) {
-		i = (set->cur + k) % set->n;
-		if (!ch_link_up(&set->ch[i]))
-			continue;
-		ch_set_current(set, i);
-		ctf_log(LOG_NOTICE, "device `%s' becomes dedicated link", set->ch[i].ifname);
+	if (ch_link_up(&set->ch[set->cur]) || sync_channels_failover(set)) {
 		set->no_link_logged = false;
 		return;
 	}

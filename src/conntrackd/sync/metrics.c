@@ -119,7 +119,7 @@ static void channels(struct ctf_prom_buf *b, const struct sync_pub *p)
 {
 	static const char *const dirs[2] = { "tx", "rx" };
 	unsigned int i, d;
-	char idx[8];
+	char idx[12];
 
 	ctf_prom_header(b, "ctflow_sync_channel_up", "gauge",
 			"Whether each sync link is up; role active is the one we send on");

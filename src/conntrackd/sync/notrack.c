@@ -13,35 +13,21 @@
 
 #define ALIVE_MS 1000
 
-static void notrack_enqueue(struct sync_engine *e, struct sync_obj *o)
-{
-	if (!sync_queue_add(&e->txq, &o->q))
-		e->ctr.tx_malformed++;
-}
-
-static void bulk_one(struct sync_obj *o, void *data)
-{
-	struct sync_engine *e = data;
-
-	if (o->status != SYNC_OBJ_DEAD)
-		notrack_enqueue(e, o);
-}
-
 static void notrack_send_bulk(struct sync_engine *e)
 {
-	sync_bulk_begin(e);
-	if (e->sc->disable_internal_cache) {
-		(void)sync_kernel_send_dump(e);
+	if (!e->sc->disable_internal_cache) {
+		sync_send_bulk(e);
 		return;
 	}
-	ctf_log(LOG_NOTICE, "sending bulk update");
-	sync_cache_each(&e->internal, bulk_one, e);
+	sync_bulk_begin(e);
+	(void)sync_kernel_send_dump(e);
 }
 
 static void notrack_request_resync(struct sync_engine *e)
 {
 	ctf_log(LOG_NOTICE, "resync requested");
 	e->ctr.resyncs_sent++;
+	sync_await_transfer(e);
 	sync_queue_ctl(e, CTF_SYNC_F_RESYNC, 0, 0);
 }
 
@@ -75,20 +61,9 @@ static enum sync_msg_verdict notrack_recv(struct sync_engine *e, const struct ct
 
 static void notrack_xmit(struct sync_engine *e)
 {
-	struct sync_qitem *it;
-
 	if (sync_queue_empty(&e->txq))
 		return;
-	while ((it = sync_queue_first(&e->txq))) {
-		sync_queue_del(it);
-		if (it->kind == SYNC_Q_CTL) {
-			sync_send_ctl(e, (struct sync_ctlmsg *)it, 0);
-			free(it);
-			continue;
-		}
-		sync_send_obj(e, (struct sync_obj *)it, 0);
-		sync_obj_dequeued(e, (struct sync_obj *)it);
-	}
+	sync_xmit_unreliable(e);
 	e->ftfw.alive_at = sync_now_ms() + ALIVE_MS;
 }
 
@@ -105,7 +80,7 @@ static void notrack_tick(struct sync_engine *e, uint64_t now)
 const struct sync_mode sync_mode_notrack = {
 	.name = "NOTRACK",
 	.recv = notrack_recv,
-	.enqueue = notrack_enqueue,
+	.enqueue = sync_enqueue_tx,
 	.xmit = notrack_xmit,
 	.tick = notrack_tick,
 	.request_resync = notrack_request_resync,

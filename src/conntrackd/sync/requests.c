@@ -22,7 +22,6 @@
 #include "stats.h"
 
 #define ACCEPTS_PER_TURN 16
-#define READY_PEER_MS	 3000
 
 /* ---- Counters as the texts want them ---- */
 
@@ -117,10 +116,17 @@ unsigned int sync_requests_not_ready(const struct sync_engine *e)
 		return 0;
 	if (!sync_channels_can_send(e->ch))
 		r |= SYNC_NOT_READY_NO_CHANNEL;
-	if (!e->peer_heard_ms || now - e->peer_heard_ms > READY_PEER_MS)
-		r |= SYNC_NOT_READY_PEER_SILENT;
-	if (e->resync_pending)
-		r |= SYNC_NOT_READY_RESYNC_PENDING;
+	if (e->mode == &sync_mode_alarm) {
+		/* ALARM is silent when idle and has no resync: one refresh round after start */
+		if (now - e->resync_asked_ms < ((uint64_t)e->sc->refresh_time + 2) * 1000)
+			r |= SYNC_NOT_READY_RESYNC_PENDING;
+	} else {
+		if (!e->peer_heard_ms ||
+		    now - e->peer_heard_ms > (uint64_t)e->sc->ready_peer_timeout * 1000)
+			r |= SYNC_NOT_READY_PEER_SILENT;
+		if (e->resync_pending)
+			r |= SYNC_NOT_READY_RESYNC_PENDING;
+	}
 	if (e->refused_since_resync)
 		r |= SYNC_NOT_READY_CACHE_REFUSED;
 	if (e->rsq_overflow_since_resync)
@@ -283,7 +289,9 @@ static void commit(struct sync_engine *e, int code)
 	e->purge_at = 0;
 	ctf_log(LOG_NOTICE, code == CTD_REQ_ALL_COMMIT ? "committing all external caches"
 						       : "committing conntrack cache");
-	if (!e->sc->disable_external_cache)
+	if (e->eager)
+		sync_eager_commit(e);
+	else if (!e->sc->disable_external_cache)
 		(void)sync_kernel_commit(e);
 }
 
@@ -301,6 +309,9 @@ void sync_requests_purge(struct sync_engine *e)
 	ctf_log(LOG_NOTICE, "flushing kernel conntrack table (scheduled)");
 	(void)sync_kernel_flush(e);
 	sync_internal_flush(e);
+	/* the peer's states belong in a backup's kernel: write them again */
+	if (e->eager)
+		sync_eager_rewrite(e);
 }
 
 static void dump(struct sync_engine *e, bool internal, bool xml, struct sync_out *o)
