@@ -121,7 +121,8 @@ int sync_obj_set_body(struct sync_obj *o, const uint8_t *body, size_t len)
 		o->body = p;
 		o->cap = (uint16_t)len;
 	}
-	memcpy(o->body, body, len);
+	if (len) /* an empty body may be NULL, and so is a new object's buffer */
+		memcpy(o->body, body, len);
 	o->len = (uint16_t)len;
 	return 0;
 }
@@ -176,6 +177,8 @@ void sync_cache_unlink(struct sync_cache *c, struct sync_obj *o)
 {
 	struct sync_obj **pp;
 
+	if (!o->hashed)
+		return;
 	for (pp = &c->buckets[o->hash]; *pp; pp = &(*pp)->hnext) {
 		if (*pp != o)
 			continue;

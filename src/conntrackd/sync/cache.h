@@ -128,21 +128,26 @@ struct sync_obj *sync_cache_find(struct sync_cache *c, const struct sync_key *k,
 
 /*
  * sync_cache_add - a new object (status NEW) with a copy of @body. NULL when
- * the cache is full (counted in st.refused) or memory ran out.
+ * the cache is full (counted in st.refused), memory ran out, or @len is
+ * above 65535.
  */
 struct sync_obj *sync_cache_add(struct sync_cache *c, const struct sync_key *k, uint32_t hash,
 				const uint8_t *body, size_t len);
 
-/* sync_obj_set_body - replace the body. 0 or -ENOMEM (the old body stays). */
+/* sync_obj_set_body - replace the body. 0, -EMSGSIZE above 65535 bytes, or -ENOMEM (the old body stays). */
 int sync_obj_set_body(struct sync_obj *o, const uint8_t *body, size_t len);
 
 /* sync_cache_kill - mark @o dead; it stays hashed (a tombstone) until @expire. */
 void sync_cache_kill(struct sync_cache *c, struct sync_obj *o, uint32_t expire);
 
-/* sync_cache_unlink - take @o out of the cache; it is freed unless a queue holds it. */
+/* sync_cache_unlink - take @o out of the cache (a no-op when it is not in); freed unless a queue holds it. */
 void sync_cache_unlink(struct sync_cache *c, struct sync_obj *o);
 
-/* sync_cache_gc - unlink dead objects whose time has come (monotonic seconds @now). */
+/*
+ * sync_cache_gc - unlink dead objects whose time has come (monotonic seconds
+ * @now). The dead list is in kill order, so objects must be killed in order
+ * of their expiry (every caller uses now + the same tombstone time).
+ */
 void sync_cache_gc(struct sync_cache *c, uint32_t now);
 
 /* Called for each object by sync_cache_each(); may unlink it. */

@@ -68,7 +68,8 @@ bool sync_evq_push(struct sync_evq *q, const struct sync_ev *ev, const uint8_t *
 	}
 	*slot = *ev;
 	slot->size = (uint32_t)need;
-	memcpy(slot->body, body, ev->body_len);
+	if (ev->body_len) /* an empty body may come as NULL */
+		memcpy(slot->body, body, ev->body_len);
 	atomic_store_explicit(&q->tail, atomic_load_explicit(&q->tail, memory_order_relaxed) + need,
 			      memory_order_release);
 	return true;

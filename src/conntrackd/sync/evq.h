@@ -46,7 +46,7 @@ void sync_evq_done(struct sync_evq *q);
 
 /*
  * sync_evq_push - producer: queue the event @ev (its size is ignored) with
- * @ev->body_len bytes of @body. Returns false when the ring is
+ * @ev->body_len bytes of @body (NULL when that is 0). Returns false when the ring is
  * full (counted in q->dropped): the event is lost and the caller must have
  * the sync thread resynchronise with the kernel.
  */

@@ -16,6 +16,12 @@ struct sync_wheel {
 	void *data;
 };
 
+/* A time's tick, rounded up: a timer may fire up to a slot late, never early. */
+static uint64_t tick_of(uint64_t at_ms)
+{
+	return at_ms / SLOT_MS + (at_ms % SLOT_MS != 0);
+}
+
 static struct sync_obj *of_timer(struct sync_link *l)
 {
 	return (struct sync_obj *)((char *)l - offsetof(struct sync_obj, timer));
@@ -62,7 +68,7 @@ void sync_wheel_del(struct sync_obj *o)
 
 void sync_wheel_add(struct sync_wheel *w, struct sync_obj *o, uint64_t at_ms)
 {
-	uint64_t tick = at_ms / SLOT_MS;
+	uint64_t tick = tick_of(at_ms);
 	struct sync_link *head, *l = &o->timer;
 
 	sync_wheel_del(o);
@@ -84,7 +90,7 @@ static void run_slot(struct sync_wheel *w, uint64_t tick, uint64_t now_ms)
 	/* Move what is due to a private list first: callbacks may re-arm into this slot. */
 	for (l = head->next; l != head; l = next) {
 		next = l->next;
-		if (of_timer(l)->timer_at / SLOT_MS > tick)
+		if (tick_of(of_timer(l)->timer_at) > tick)
 			continue;
 		l->prev->next = l->next;
 		l->next->prev = l->prev;
@@ -106,6 +112,9 @@ void sync_wheel_run(struct sync_wheel *w, uint64_t now_ms)
 {
 	uint64_t now = now_ms / SLOT_MS;
 
+	/* A stale @now_ms must not move the wheel back (below 0 near boot: it would never run). */
+	if (now <= w->done)
+		return;
 	/* After a long stall, one full turn visits every slot once. */
 	if (now - w->done > NSLOTS)
 		w->done = now - NSLOTS;

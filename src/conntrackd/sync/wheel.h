@@ -26,7 +26,10 @@ void sync_wheel_add(struct sync_wheel *w, struct sync_obj *o, uint64_t at_ms);
 /* sync_wheel_del - disarm @o's timer (no-op when not armed). */
 void sync_wheel_del(struct sync_obj *o);
 
-/* sync_wheel_run - fire every timer due at @now_ms. */
+/*
+ * sync_wheel_run - fire every timer due at @now_ms: never early, up to one
+ * 100 ms slot late. A @now_ms before the last run's is ignored.
+ */
 void sync_wheel_run(struct sync_wheel *w, uint64_t now_ms);
 
 #endif /* CONNTRACKD_SYNC_WHEEL_H */
