@@ -51,13 +51,17 @@ static int reader_filter(struct collector *c, struct coll_reader *rd)
 {
 	const struct ctf_conf_filter *f = &c->conf->general.filter;
 	struct sock_filter prog[CTF_EVFILTER_MAX_INSNS];
+	uint32_t own[CTF_EVFILTER_MAX_PORTIDS];
+	unsigned int slot = (unsigned int)(rd - c->readers), nown = 0;
 	int n;
 
-	n = ctf_evfilter_build(prog, (unsigned int)(rd - c->readers), c->nreaders,
-			       f->kernelspace ? f : NULL);
+	/* what the sync engine's own commit, flush and injection cause is not read at all */
+	if (c->sync)
+		nown = sync_engine_portids(c->sync, own, CTF_EVFILTER_MAX_PORTIDS);
+	n = ctf_evfilter_build(prog, slot, c->nreaders, f->kernelspace ? f : NULL, own, nown);
 	if (n < 0 && f->kernelspace) {
 		ctf_log(LOG_WARNING, "Filter too large for the kernel, filtering in user space");
-		n = ctf_evfilter_build(prog, (unsigned int)(rd - c->readers), c->nreaders, NULL);
+		n = ctf_evfilter_build(prog, slot, c->nreaders, NULL, own, nown);
 	}
 	if (n < 0)
 		return n;

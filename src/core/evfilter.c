@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The daemon's Filter section: user-space match and classic BPF for event sockets. */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <linux/netlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
 #include <ctflow/cbpf.h>
@@ -125,8 +127,22 @@ static bool addr_compilable(const struct ctf_conf_filter *f)
 	return true;
 }
 
+/* Events our own requests caused carry our port id in nlmsg_pid (host order). */
+static void portid_clause(struct ctf_cbpf *p, const uint32_t *portids, unsigned int n, int drop)
+{
+	unsigned int i;
+
+	emit(p, BPF_LD | BPF_W | BPF_ABS, offsetof(struct nlmsghdr, nlmsg_pid), NO_LABEL,
+	     NO_LABEL);
+	/* a word load reads network order: compare with the pid as its bytes read so */
+	for (i = 0; i < n; i++)
+		if (portids[i])
+			emit(p, BPF_JMP | BPF_JEQ | BPF_K, ntohl(portids[i]), drop, NO_LABEL);
+}
+
 int ctf_evfilter_build(struct sock_filter *prog, unsigned int slot, unsigned int nslots,
-		       const struct ctf_conf_filter *f)
+		       const struct ctf_conf_filter *f, const uint32_t *portids,
+		       unsigned int nportids)
 {
 	static const uint16_t proto_path[3] = { CTA_TUPLE_ORIG, CTA_TUPLE_PROTO, CTA_PROTO_NUM };
 	static const uint16_t state_path[3] = { CTA_PROTOINFO, CTA_PROTOINFO_TCP,
@@ -136,8 +152,12 @@ int ctf_evfilter_build(struct sock_filter *prog, unsigned int slot, unsigned int
 	uint8_t states[16];
 	unsigned int i;
 
+	if (nportids > CTF_EVFILTER_MAX_PORTIDS)
+		return -EINVAL;
 	ctf_cbpf_init(&p, prog, CTF_EVFILTER_MAX_INSNS);
 	drop = ctf_cbpf_label(&p);
+	if (nportids)
+		portid_clause(&p, portids, nportids, drop);
 	if (nslots > 1) {
 		/* The kernel runs the filter on the CPU that raised the event. */
 		emit(&p, BPF_LD | BPF_W | BPF_ABS, (uint32_t)(SKF_AD_OFF + SKF_AD_CPU), NO_LABEL,

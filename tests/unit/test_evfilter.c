@@ -63,6 +63,9 @@ static uint32_t run_bpf(const struct sock_filter *p, int n, const uint8_t *pkt, 
 						: nla_find_at(pkt, A + 4,
 							      A + ((const struct nlattr *)(pkt + A))->nla_len,
 							      X);
+			else if (i->k + 4 <= len) /* a packet word, read big-endian as the kernel does */
+				A = (uint32_t)pkt[i->k] << 24 | (uint32_t)pkt[i->k + 1] << 16 |
+				    (uint32_t)pkt[i->k + 2] << 8 | pkt[i->k + 3];
 			else
 				fail_msg("unexpected absolute load %#x", i->k);
 			break;
@@ -177,7 +180,7 @@ static void check_cases(const struct ctf_conf_filter *f, const struct fcase *cs,
 	size_t i;
 	int len;
 
-	len = ctf_evfilter_build(prog, 0, 1, f);
+	len = ctf_evfilter_build(prog, 0, 1, f, NULL, 0);
 	assert_true(len > 0);
 	kernel_accepts(prog, len);
 	for (i = 0; i < n; i++) {
@@ -260,7 +263,7 @@ static void test_evfilter_cpu_split(void **state)
 	mlen = msg_of(&fl, buf);
 	for (n = 1; n <= 8; n++) {
 		for (r = 0; r < n; r++) {
-			len[r] = ctf_evfilter_build(prog[r], r, n, NULL);
+			len[r] = ctf_evfilter_build(prog[r], r, n, NULL, NULL, 0);
 			assert_true(len[r] > 0);
 			kernel_accepts(prog[r], len[r]);
 		}
@@ -272,6 +275,40 @@ static void test_evfilter_cpu_split(void **state)
 	}
 }
 
+/* Events our own sockets caused (their nlmsg_pid) are dropped, every other one kept. */
+static void test_evfilter_own_portids(void **state)
+{
+	static const uint32_t own[3] = { 0x1234, 0, 3049000000u };
+	static const uint32_t drop[] = { 0x1234, 3049000000u };
+	static const uint32_t keep[] = { 0, 1, 0x1235, 0x34120000 };
+	struct sock_filter prog[CTF_EVFILTER_MAX_INSNS];
+	uint8_t buf[CTF_NL_REQ_SIZE];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct ctf_flow fl;
+	uint32_t mlen;
+	size_t i;
+	int len;
+
+	(void)state;
+	make_flow(&fl, IPPROTO_TCP, "10.0.0.1", "192.0.2.1", 3);
+	mlen = msg_of(&fl, buf);
+	len = ctf_evfilter_build(prog, 0, 2, NULL, own, 3);
+	assert_true(len > 0);
+	kernel_accepts(prog, len);
+	for (i = 0; i < sizeof(drop) / sizeof(drop[0]); i++) {
+		nlh->nlmsg_pid = drop[i];
+		assert_int_equal(run_bpf(prog, len, buf, mlen, 0), 0);
+	}
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		nlh->nlmsg_pid = keep[i];
+		assert_int_not_equal(run_bpf(prog, len, buf, mlen, 0), 0);
+		/* the CPU split still applies after the port id check */
+		assert_int_equal(run_bpf(prog, len, buf, mlen, 1), 0);
+	}
+	assert_int_equal(ctf_evfilter_build(prog, 0, 1, NULL, own, CTF_EVFILTER_MAX_PORTIDS + 1),
+			 -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_evfilter_address),
 		cmocka_unit_test(test_evfilter_tcp_state),
 		cmocka_unit_test(test_evfilter_cpu_split),
+		cmocka_unit_test(test_evfilter_own_portids),
 	};
 
 	return cmocka_run_group_tests_name("evfilter", tests, NULL, NULL);

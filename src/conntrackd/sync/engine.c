@@ -426,7 +426,17 @@ static void *engine_main(void *arg)
 
 	while (!atomic_load(&e->stop)) {
 		timeout = events_pending(e) ? 0 : TICK_MS;
+		if (timeout) {
+			/*
+			 * Readers kick only a sleeping thread: say so, then look
+			 * once more (seq_cst on both sides: no wake-up is lost).
+			 */
+			atomic_store(&e->sleeping, true);
+			if (events_pending(e))
+				timeout = 0;
+		}
 		n = epoll_wait(e->epfd, evs, 32, timeout);
+		atomic_store(&e->sleeping, false);
 		if (n < 0 && errno != EINTR) {
 			ctf_log_err(-errno, "sync: epoll_wait failed");
 			break;
@@ -489,7 +499,16 @@ void sync_engine_event(struct sync_engine *e, unsigned int reader, const struct 
 		atomic_store(&e->events_lost, true);
 }
 
-void sync_engine_kick(struct sync_engine *e)
+unsigned int sync_engine_portids(const struct sync_engine *e, uint32_t *ret, unsigned int max)
+{
+	unsigned int i, n = 0;
+
+	for (i = SYNC_ORIGIN_COMMIT; i <= SYNC_ORIGIN_INJECT && n < max; i++)
+		ret[n++] = atomic_load(&e->portid[i]);
+	return n;
+}
+
+static void wake(struct sync_engine *e)
 {
 	uint64_t one = 1;
 
@@ -497,10 +516,17 @@ void sync_engine_kick(struct sync_engine *e)
 		ctf_log(LOG_DEBUG, "sync: wake-up write failed");
 }
 
+/* A thread that is busy finds the events itself: a system call per batch would cost more. */
+void sync_engine_kick(struct sync_engine *e)
+{
+	if (atomic_exchange(&e->sleeping, false))
+		wake(e);
+}
+
 void sync_engine_overrun(struct sync_engine *e)
 {
 	atomic_store(&e->events_lost, true);
-	sync_engine_kick(e);
+	wake(e);
 }
 
 /* ---- Life cycle ---- */
@@ -672,7 +698,7 @@ void sync_engine_stop(struct sync_engine *e)
 	if (!e || !e->started)
 		return;
 	atomic_store(&e->stop, true);
-	sync_engine_kick(e);
+	wake(e);
 	pthread_join(e->thread, NULL);
 	e->started = false;
 }
@@ -701,6 +727,7 @@ void sync_engine_free(struct sync_engine *e)
 	sync_cache_done(&e->internal);
 	sync_cache_done(&e->external);
 	sync_requests_done(e);
+	free(e->committed);
 	sync_ctl_close(e->ctl);
 	sync_channels_close(e->ch);
 	if (e->stats_log)

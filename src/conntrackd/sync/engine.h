@@ -116,6 +116,7 @@ struct sync_engine {
 	pthread_t thread;
 	bool started;
 	_Atomic bool stop;
+	_Atomic bool sleeping; /* the sync thread waits in epoll: readers must wake it */
 	int epfd;
 	int wake_fd; /* eventfd: readers have queued events, or stop */
 	int64_t start_time;
@@ -148,6 +149,8 @@ struct sync_engine {
 	_Atomic uint32_t portid[4]; /* by enum sync_origin; [0] unused */
 
 	int commit_fd;	    /* the -c client waiting for the commit to end, -1 */
+	struct sync_obj **committed; /* external objects the last commit created */
+	size_t ncommitted, capcommitted;
 	uint64_t purge_at;  /* ms: the -t flush, 0 none */
 	uint64_t resync_at; /* ms: the resync after an overrun, 0 none */
 	uint32_t epoch;	    /* number of the last kernel dump */
@@ -232,6 +235,8 @@ int sync_kernel_dump(struct sync_engine *e, bool send);
 int sync_kernel_send_dump(struct sync_engine *e);
 /* DisableInternalCache: "-i" prints the kernel table instead. */
 int sync_kernel_print(struct sync_engine *e, bool xml, struct sync_out *o);
+/* After a commit's answer: file what it created in the internal cache (origin COMMIT). */
+void sync_kernel_file_committed(struct sync_engine *e);
 /* Commit the external cache to the kernel; logs 1.4.7's lines. */
 int sync_kernel_commit(struct sync_engine *e);
 /* Delete every kernel entry the Filter does not ignore (-F, -t). */
@@ -267,7 +272,17 @@ void sync_publish(struct sync_engine *e, uint64_t now_ms);
 void sync_dump_cache(struct sync_engine *e, struct sync_cache *c, bool internal, bool xml,
 		     struct sync_out *o);
 
+/* An event with room for its body, for events the engine makes itself (dumps, commits). */
+struct sync_ev_buf {
+	struct sync_ev ev;
+	uint8_t body[CTF_SYNC_BODY_MAX];
+};
+
 /* internal.c: the internal cache's event handling */
+/* We committed @ext: it is in our kernel, cached as origin COMMIT (not sent). */
+void sync_internal_committed(struct sync_engine *e, const struct sync_obj *ext);
+/* We deleted @f from the kernel (-F, -t): origin FLUSH, not sent. */
+void sync_internal_flushed(struct sync_engine *e, const struct ctf_flow *f);
 void sync_internal_event_cb(const struct sync_ev *ev, void *data);
 void sync_internal_dumped(struct sync_engine *e, const struct sync_ev *ev, bool send);
 void sync_internal_purge(struct sync_engine *e);

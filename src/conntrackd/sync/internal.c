@@ -207,6 +207,42 @@ void sync_internal_dumped(struct sync_engine *e, const struct sync_ev *ev, bool 
 		e->mode->enqueue(e, o);
 }
 
+void sync_internal_committed(struct sync_engine *e, const struct sync_obj *ext)
+{
+	struct sync_ev_buf x;
+	struct ctf_flow f;
+	struct sync_obj *o;
+	uint32_t hash;
+
+	if (e->sc->disable_internal_cache || ext->len > sizeof(x.body) ||
+	    ctf_sync_ct_decode(ext->body, ext->len, &f, NULL) < 0)
+		return;
+	memset(&x.ev, 0, sizeof(x.ev));
+	x.ev.key = ext->key;
+	x.ev.related = ext->related;
+	x.ev.body_len = ext->len;
+	memcpy(x.ev.body, ext->body, ext->len);
+	ctf_sync_reply_from_nat(&f, &x.ev.reply);
+	hash = sync_cache_hash(&e->internal, &x.ev.key);
+	o = sync_cache_find(&e->internal, &x.ev.key, hash);
+	(void)sync_internal_upsert(e, o, &x.ev, hash);
+}
+
+void sync_internal_flushed(struct sync_engine *e, const struct ctf_flow *f)
+{
+	struct sync_key k;
+	struct sync_obj *o;
+
+	sync_key_from_flow(&k, f);
+	o = sync_cache_find(&e->internal, &k, sync_cache_hash(&e->internal, &k));
+	if (!o || o->status == SYNC_OBJ_DEAD)
+		return;
+	sync_cache_kill(&e->internal, o, sync_now_secs() + TOMB_SECS);
+	e->internal.st.destroyed++;
+	if (e->wheel_int)
+		sync_wheel_del(o);
+}
+
 /* After an overrun resync: what the dump did not see is gone, and its DEL goes out. */
 static void purge_unseen(struct sync_obj *o, void *data)
 {

@@ -112,13 +112,7 @@ static int run_dump(struct sync_engine *e, struct dump_ctx *d)
 	return r;
 }
 
-/* An event as a reader would have queued it, with room for its body. */
-struct dumped_ev {
-	struct sync_ev ev;
-	uint8_t body[CTF_SYNC_BODY_MAX];
-};
-
-static int fill_ev(struct sync_engine *e, struct dumped_ev *x, const struct ctf_flow *f)
+static int fill_ev(struct sync_engine *e, struct sync_ev_buf *x, const struct ctf_flow *f)
 {
 	int n;
 
@@ -137,7 +131,7 @@ static int fill_ev(struct sync_engine *e, struct dumped_ev *x, const struct ctf_
 
 static int populate_one(struct dump_ctx *d, const struct ctf_flow *f)
 {
-	struct dumped_ev x;
+	struct sync_ev_buf x;
 
 	if (fill_ev(d->e, &x, f) == 0)
 		sync_internal_dumped(d->e, &x.ev, d->send);
@@ -230,6 +224,8 @@ static int delete_one(struct dump_ctx *d, const struct ctf_flow *f)
 	if (ctf_ct_put_flow(nlh, ctf_nl_batch_room(d->batch), f,
 			    CTF_CT_PUT_ORIG | CTF_CT_PUT_ZONE) < 0)
 		return MNL_CB_OK;
+	/* the readers do not see what our flush socket deletes: file it here */
+	sync_internal_flushed(d->e, f);
 	if (ctf_nl_batch_next(d->batch))
 		return ctf_nl_batch_flush(d->batch, NULL, flush_ack, d) < 0 ? MNL_CB_ERROR
 									  : MNL_CB_OK;
@@ -427,6 +423,40 @@ static void commit_failed(struct commit_ctx *cc, struct sync_obj *o, const char 
 		log_flow(&f);
 }
 
+/*
+ * The readers do not see what our commit socket creates (their filter drops
+ * it): the entries are filed in the internal cache here, after the client
+ * has its answer, as 1.4.7 reads their events only after the commit.
+ */
+static void keep_committed(struct sync_engine *e, struct sync_obj *o)
+{
+	struct sync_obj **p;
+	size_t cap;
+
+	if (e->sc->disable_internal_cache)
+		return;
+	if (e->ncommitted == e->capcommitted) {
+		cap = e->capcommitted ? e->capcommitted * 2 : 1024;
+		p = realloc(e->committed, cap * sizeof(*p));
+		if (!p)
+			return;
+		e->committed = p;
+		e->capcommitted = cap;
+	}
+	e->committed[e->ncommitted++] = o;
+}
+
+void sync_kernel_file_committed(struct sync_engine *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->ncommitted; i++)
+		sync_internal_committed(e, e->committed[i]);
+	free(e->committed);
+	e->committed = NULL;
+	e->ncommitted = e->capcommitted = 0;
+}
+
 static int commit_ack(uint32_t seq, int error, void *data)
 {
 	struct commit_ctx *cc = data;
@@ -447,6 +477,7 @@ static int commit_ack(uint32_t seq, int error, void *data)
 		commit_failed(cc, o, "commit-create", error);
 	} else {
 		cc->ok++;
+		keep_committed(cc->e, o);
 	}
 	return 0;
 }

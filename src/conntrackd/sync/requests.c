@@ -491,6 +491,8 @@ static void serve(struct sync_engine *e, int fd, int code)
 	if (r < 0 && r != -EPIPE)
 		ctf_log_errno(LOG_DEBUG, r, "reply to %s", ctd_request_name(code));
 	out_done(&o);
+	if (e->ncommitted)
+		sync_kernel_file_committed(e);
 }
 
 void sync_requests_accept(struct sync_engine *e)

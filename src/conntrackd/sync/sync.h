@@ -43,6 +43,15 @@ void sync_engine_free(struct sync_engine *e);
  * NetlinkOverrunResync).
  */
 void sync_engine_event(struct sync_engine *e, unsigned int reader, const struct ctf_flow *f);
+
+/*
+ * sync_engine_portids - the netlink port ids of the engine's own kernel
+ * sockets (commit, flush, inject), at most @max into @ret; returns how many.
+ * The readers drop the events these cause in the kernel already: the engine
+ * files their effect itself (a commit fills the internal cache, a flush
+ * empties it), as 1.4.7 does with the events it recognises as its own.
+ */
+unsigned int sync_engine_portids(const struct sync_engine *e, uint32_t *ret, unsigned int max);
 void sync_engine_kick(struct sync_engine *e);
 void sync_engine_overrun(struct sync_engine *e);
 
