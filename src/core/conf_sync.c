@@ -232,20 +232,39 @@ static int dir_ready_peer_timeout(struct parser *p, const struct token *key, voi
 	return want_range(p, key, 1, 3600, &syn(p)->ready_peer_timeout);
 }
 
+/*
+ * Parsed, but the daemon does not act on these yet: a value other than 0
+ * is refused with its line rather than silently ignored.
+ */
+static int want_not_yet(struct parser *p, const struct token *key, unsigned int max,
+			unsigned int *ret)
+{
+	unsigned int v;
+	int r = want_range(p, key, 0, max, &v);
+
+	if (r < 0)
+		return r;
+	if (v)
+		return conf_fail(p, key, "'%.*s' is not supported yet: only 0 (off) is accepted",
+				 (int)key->len, key->text);
+	*ret = v;
+	return 0;
+}
+
 static int dir_bulk_rate(struct parser *p, const struct token *key, void *ctx)
 {
-	return want_range(p, key, 0, 10000000, &syn(p)->bulk_rate);
+	return want_not_yet(p, key, 10000000, &syn(p)->bulk_rate);
 }
 
 /* pfsync holds updates back for at most 1 s; a longer delay only adds lag. */
 static int dir_max_delay(struct parser *p, const struct token *key, void *ctx)
 {
-	return want_range(p, key, 0, 1000, &syn(p)->max_delay_ms);
+	return want_not_yet(p, key, 1000, &syn(p)->max_delay_ms);
 }
 
 static int dir_external_stale_time(struct parser *p, const struct token *key, void *ctx)
 {
-	return want_range(p, key, 0, 365 * 86400, &syn(p)->external_stale_time);
+	return want_not_yet(p, key, 365 * 86400, &syn(p)->external_stale_time);
 }
 
 /* Authenticated sync (ha-sync.md 3.6) is future work: refuse it rather than sync in clear. */
