@@ -292,9 +292,11 @@ size_t sync_channels_mtu(const struct sync_channels *set)
 
 bool sync_channels_can_send(const struct sync_channels *set)
 {
+	const struct sync_ch *c = &set->ch[set->cur];
+
 	if (set->type != CTF_CONF_CHANNEL_TCP)
-		return true;
-	return set->ch[set->cur].tx_state == CH_TX_CONNECTED;
+		return ch_link_up(c);
+	return c->tx_state == CH_TX_CONNECTED;
 }
 
 unsigned int sync_channels_count(const struct sync_channels *set)

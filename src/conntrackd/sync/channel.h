@@ -109,7 +109,7 @@ unsigned int sync_channels_tick(struct sync_channels *set, uint64_t now_ms);
 /* Bytes the set packs per datagram (the current channel's MTU - 28, or - 40 for TCP). */
 size_t sync_channels_mtu(const struct sync_channels *set);
 
-/* True when the current channel can send (UDP/multicast: always; TCP: connected). */
+/* True when the current channel can send (UDP/multicast: its link is up; TCP: connected). */
 bool sync_channels_can_send(const struct sync_channels *set);
 
 /*
