@@ -55,6 +55,7 @@ struct ctf_conf_general {
 	bool systemd;			    /* Systemd (default on, as Debian builds it) */
 	int sched_policy;   /* Scheduler { Type }: SCHED_RR (default) or SCHED_FIFO */
 	int sched_priority; /* Scheduler { Priority } 0-99, -1: the policy's maximum */
+	bool sched_given;   /* a Scheduler section was written */
 };
 
 /* A dedicated link of Sync { Multicast|UDP|TCP [Default] { } }. */

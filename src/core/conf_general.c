@@ -272,6 +272,7 @@ SECTION(sched_section, "Scheduler", sched_dirs);
 
 static int dir_scheduler(struct parser *p, const struct token *key, void *ctx)
 {
+	gen(p)->sched_given = true;
 	return conf_parse_block(p, &sched_section, NULL);
 }
 
