@@ -34,7 +34,8 @@ struct ctf_nl {
 	void *buf; /* CTF_NL_RECV_SIZE bytes, for synchronous receives */
 };
 
-int ctf_nl_open(struct ctf_nl **ret_nl, unsigned int groups)
+/* A bound socket of @proto on @groups with its receive buffer; its options are the caller's. */
+static int nl_new(struct ctf_nl **ret_nl, int proto, int flags, unsigned int groups)
 {
 	struct ctf_nl *nl;
 	int r;
@@ -47,29 +48,40 @@ int ctf_nl_open(struct ctf_nl **ret_nl, unsigned int groups)
 		r = -ENOMEM;
 		goto out_free;
 	}
-	nl->sock = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	nl->sock = mnl_socket_open2(proto, SOCK_CLOEXEC | flags);
 	if (!nl->sock) {
 		r = -errno;
 		goto out_free;
 	}
 	if (mnl_socket_bind(nl->sock, groups, MNL_SOCKET_AUTOPID) < 0) {
 		r = -errno;
-		goto out_close;
+		mnl_socket_close(nl->sock);
+		goto out_free;
 	}
 	nl->portid = mnl_socket_get_portid(nl->sock);
 	nl->seq = (uint32_t)time(NULL);
+	*ret_nl = nl;
+	return 0;
+out_free:
+	free(nl->buf);
+	free(nl);
+	return r;
+}
+
+int ctf_nl_open(struct ctf_nl **ret_nl, unsigned int groups)
+{
+	struct ctf_nl *nl;
+	int r;
+
+	r = nl_new(&nl, NETLINK_NETFILTER, 0, groups);
+	if (r < 0)
+		return r;
 	/* Best effort: without CAP_NET_ADMIN the socket keeps the default sizes. */
 	(void)ctf_nl_set_rcvbuf(nl, CTF_NL_RCVBUF_DEFAULT, NULL);
 	(void)ctf_nl_setsockopt(nl, NETLINK_CAP_ACK, 1);
 	(void)ctf_nl_setsockopt(nl, NETLINK_EXT_ACK, 1);
 	*ret_nl = nl;
 	return 0;
-out_close:
-	mnl_socket_close(nl->sock);
-out_free:
-	free(nl->buf);
-	free(nl);
-	return r;
 }
 
 void ctf_nl_close(struct ctf_nl *nl)
@@ -711,36 +723,16 @@ int ctf_nl_link_open(struct ctf_nl **ret_nl)
 	struct ctf_nl *nl;
 	int r;
 
-	nl = calloc(1, sizeof(*nl));
-	if (!nl)
-		return -ENOMEM;
-	nl->buf = malloc(CTF_NL_RECV_SIZE);
-	if (!nl->buf) {
-		r = -ENOMEM;
-		goto out_free;
-	}
-	nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (!nl->sock) {
-		r = -errno;
-		goto out_free;
-	}
-	if (mnl_socket_bind(nl->sock, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0) {
-		r = -errno;
-		goto out_close;
-	}
-	nl->portid = mnl_socket_get_portid(nl->sock);
-	nl->seq = (uint32_t)time(NULL);
-	r = link_dump_request(nl);
+	r = nl_new(&nl, NETLINK_ROUTE, SOCK_NONBLOCK, RTMGRP_LINK);
 	if (r < 0)
-		goto out_close;
+		return r;
+	r = link_dump_request(nl);
+	if (r < 0) {
+		ctf_nl_close(nl);
+		return r;
+	}
 	*ret_nl = nl;
 	return 0;
-out_close:
-	mnl_socket_close(nl->sock);
-out_free:
-	free(nl->buf);
-	free(nl);
-	return r;
 }
 
 static int link_attr_cb(const struct nlattr *attr, void *data)
