@@ -272,11 +272,19 @@ void sync_publish(struct sync_engine *e, uint64_t now_ms);
 void sync_dump_cache(struct sync_engine *e, struct sync_cache *c, bool internal, bool xml,
 		     struct sync_out *o);
 
-/* An event with room for its body, for events the engine makes itself (dumps, commits). */
+/*
+ * An event with room for its body, for events the engine makes itself
+ * (dumps, commits). A struct ending in a flexible array cannot be a member
+ * in ISO C, so this is aligned bytes; sync_ev_of() gives the event.
+ */
 struct sync_ev_buf {
-	struct sync_ev ev;
-	uint8_t body[CTF_SYNC_BODY_MAX];
+	_Alignas(struct sync_ev) uint8_t raw[sizeof(struct sync_ev) + CTF_SYNC_BODY_MAX];
 };
+
+static inline struct sync_ev *sync_ev_of(struct sync_ev_buf *b)
+{
+	return (struct sync_ev *)(void *)b->raw;
+}
 
 /* internal.c: the internal cache's event handling */
 /* We committed @ext: it is in our kernel, cached as origin COMMIT (not sent). */

@@ -210,22 +210,23 @@ void sync_internal_dumped(struct sync_engine *e, const struct sync_ev *ev, bool 
 void sync_internal_committed(struct sync_engine *e, const struct sync_obj *ext)
 {
 	struct sync_ev_buf x;
+	struct sync_ev *ev = sync_ev_of(&x);
 	struct ctf_flow f;
 	struct sync_obj *o;
 	uint32_t hash;
 
-	if (e->sc->disable_internal_cache || ext->len > sizeof(x.body) ||
+	if (e->sc->disable_internal_cache || ext->len > CTF_SYNC_BODY_MAX ||
 	    ctf_sync_ct_decode(ext->body, ext->len, &f, NULL) < 0)
 		return;
-	memset(&x.ev, 0, sizeof(x.ev));
-	x.ev.key = ext->key;
-	x.ev.related = ext->related;
-	x.ev.body_len = ext->len;
-	memcpy(x.ev.body, ext->body, ext->len);
-	ctf_sync_reply_from_nat(&f, &x.ev.reply);
-	hash = sync_cache_hash(&e->internal, &x.ev.key);
-	o = sync_cache_find(&e->internal, &x.ev.key, hash);
-	(void)sync_internal_upsert(e, o, &x.ev, hash);
+	memset(ev, 0, sizeof(*ev));
+	ev->key = ext->key;
+	ev->related = ext->related;
+	ev->body_len = ext->len;
+	memcpy(ev->body, ext->body, ext->len);
+	ctf_sync_reply_from_nat(&f, &ev->reply);
+	hash = sync_cache_hash(&e->internal, &ev->key);
+	o = sync_cache_find(&e->internal, &ev->key, hash);
+	(void)sync_internal_upsert(e, o, ev, hash);
 }
 
 void sync_internal_flushed(struct sync_engine *e, const struct ctf_flow *f)

@@ -112,29 +112,30 @@ static int run_dump(struct sync_engine *e, struct dump_ctx *d)
 	return r;
 }
 
-static int fill_ev(struct sync_engine *e, struct sync_ev_buf *x, const struct ctf_flow *f)
+static int fill_ev(struct sync_engine *e, struct sync_ev *ev, const struct ctf_flow *f)
 {
 	int n;
 
-	memset(&x->ev, 0, sizeof(x->ev));
-	n = ctf_sync_ct_encode(x->ev.body, sizeof(x->body), f, &e->opts, NULL);
+	memset(ev, 0, sizeof(*ev));
+	n = ctf_sync_ct_encode(ev->body, CTF_SYNC_BODY_MAX, f, &e->opts, NULL);
 	if (n < 0)
 		return n;
-	x->ev.body_len = (uint16_t)n;
-	x->ev.ct_id = f->id;
-	x->ev.related = ctf_flow_has(f, CTF_FLOW_A_MASTER);
-	sync_key_from_flow(&x->ev.key, f);
+	ev->body_len = (uint16_t)n;
+	ev->ct_id = f->id;
+	ev->related = ctf_flow_has(f, CTF_FLOW_A_MASTER);
+	sync_key_from_flow(&ev->key, f);
 	if (ctf_flow_has(f, CTF_FLOW_A_REPLY))
-		x->ev.reply = f->reply;
+		ev->reply = f->reply;
 	return 0;
 }
 
 static int populate_one(struct dump_ctx *d, const struct ctf_flow *f)
 {
 	struct sync_ev_buf x;
+	struct sync_ev *ev = sync_ev_of(&x);
 
-	if (fill_ev(d->e, &x, f) == 0)
-		sync_internal_dumped(d->e, &x.ev, d->send);
+	if (fill_ev(d->e, ev, f) == 0)
+		sync_internal_dumped(d->e, ev, d->send);
 	return MNL_CB_OK;
 }
 
