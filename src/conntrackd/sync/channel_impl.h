@@ -125,6 +125,8 @@ const char *ch_addr_str(const union ch_addr *a, char *buf, size_t len);
 int ch_socket(const struct sync_ch *c, int type, int *ret_fd);
 int ch_set_bufs(const struct sync_ch *c, int fd, bool rcv);
 int ch_set_checksum(const struct sync_ch *c, int fd);
+/* The datagram sending socket (c->tx_fd) with Checksum and SndSocketBuffer applied. */
+int ch_dgram_tx_socket(struct sync_ch *c);
 void ch_fill_addr(union ch_addr *a, int family, const union ctf_addr *ip, uint16_t port,
 		  int ifindex, socklen_t *ret_len);
 int ch_udp_open(struct sync_ch *c);

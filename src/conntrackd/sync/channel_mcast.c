@@ -103,11 +103,7 @@ static int mcast_tx_open(struct sync_ch *c)
 {
 	int r;
 
-	r = ch_socket(c, SOCK_DGRAM, &c->tx_fd);
-	if (r >= 0)
-		r = ch_set_checksum(c, c->tx_fd);
-	if (r >= 0)
-		r = ch_set_bufs(c, c->tx_fd, false);
+	r = ch_dgram_tx_socket(c);
 	if (r >= 0)
 		r = mcast_tx_opts(c);
 	if (r < 0)

@@ -92,16 +92,23 @@ static int udp_rx_open(struct sync_ch *c)
 	return 0;
 }
 
+int ch_dgram_tx_socket(struct sync_ch *c)
+{
+	int r = ch_socket(c, SOCK_DGRAM, &c->tx_fd);
+
+	if (r >= 0)
+		r = ch_set_checksum(c, c->tx_fd);
+	if (r >= 0)
+		r = ch_set_bufs(c, c->tx_fd, false);
+	return r;
+}
+
 /* The sending socket stays unbound: datagrams leave from an ephemeral port, as in 1.4.7. */
 static int udp_tx_open(struct sync_ch *c)
 {
 	int r;
 
-	r = ch_socket(c, SOCK_DGRAM, &c->tx_fd);
-	if (r >= 0)
-		r = ch_set_checksum(c, c->tx_fd);
-	if (r >= 0)
-		r = ch_set_bufs(c, c->tx_fd, false);
+	r = ch_dgram_tx_socket(c);
 	if (r < 0)
 		return ctf_log_err(r, "can't open channel socket: UDP on '%s'", c->ifname);
 	return 0;
