@@ -247,6 +247,22 @@ void sync_bulk_begin(struct sync_engine *e)
 	e->bulk_started_ms = sync_now_ms();
 }
 
+enum sync_msg_verdict sync_digest_msg(struct sync_engine *e, const struct ctf_sync_hdr *h)
+{
+	if (h->type <= CTF_SYNC_T_DATA_MAX &&
+	    !(h->flags & ~(CTF_SYNC_F_HELLO | CTF_SYNC_F_HELLO_BACK)))
+		return SYNC_MSG_DATA;
+	if (h->type != CTF_SYNC_T_CTL)
+		return SYNC_MSG_BAD;
+	if (h->flags & CTF_SYNC_F_RESYNC) {
+		ctf_log(LOG_NOTICE, "resync requested by other node");
+		e->ctr.resyncs_received++;
+		e->mode->send_bulk(e);
+		return SYNC_MSG_CTL;
+	}
+	return h->flags & CTF_SYNC_F_ALIVE ? SYNC_MSG_CTL : SYNC_MSG_BAD;
+}
+
 /* ---- Reception ---- */
 
 struct rx_ctx {

@@ -208,6 +208,11 @@ int64_t sync_wall_secs(void);
 /* Send one queued item now: header completed (seq, flags), packed into the channel. */
 void sync_send_ctl(struct sync_engine *e, struct sync_ctlmsg *m, uint8_t extra_flags);
 void sync_send_obj(struct sync_engine *e, struct sync_obj *o, uint8_t flags);
+/*
+ * Data, or the control messages FTFW and NOTRACK share (RESYNC answered
+ * with the mode's bulk, ALIVE), as 1.4.7's digest_msg(); anything else BAD.
+ */
+enum sync_msg_verdict sync_digest_msg(struct sync_engine *e, const struct ctf_sync_hdr *h);
 /* Queue @o for sending (taken out of the resend queue if it waits there). */
 void sync_enqueue_tx(struct sync_engine *e, struct sync_obj *o);
 /* -B, a RESYNC answer: every live internal object goes to the tx queue. */

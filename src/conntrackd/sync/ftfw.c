@@ -151,12 +151,7 @@ static void rsq_range(struct sync_engine *e, const struct ctf_sync_hdr *h, bool 
 
 static enum sync_msg_verdict digest_msg(struct sync_engine *e, const struct ctf_sync_hdr *h)
 {
-	if (h->type <= CTF_SYNC_T_DATA_MAX &&
-	    !(h->flags & ~(CTF_SYNC_F_HELLO | CTF_SYNC_F_HELLO_BACK)))
-		return SYNC_MSG_DATA;
-	if (h->type != CTF_SYNC_T_CTL)
-		return SYNC_MSG_BAD;
-	if (h->flags & (CTF_SYNC_F_ACK | CTF_SYNC_F_NACK)) {
+	if (h->type == CTF_SYNC_T_CTL && (h->flags & (CTF_SYNC_F_ACK | CTF_SYNC_F_NACK))) {
 		if (seq_before(h->to, h->from))
 			return SYNC_MSG_BAD;
 		rsq_range(e, h, !(h->flags & CTF_SYNC_F_ACK));
@@ -164,13 +159,7 @@ static enum sync_msg_verdict digest_msg(struct sync_engine *e, const struct ctf_
 			e->ctr.nacks_received++;
 		return SYNC_MSG_CTL;
 	}
-	if (h->flags & CTF_SYNC_F_RESYNC) {
-		ctf_log(LOG_NOTICE, "resync requested by other node");
-		e->ctr.resyncs_received++;
-		sync_send_bulk(e);
-		return SYNC_MSG_CTL;
-	}
-	return h->flags & CTF_SYNC_F_ALIVE ? SYNC_MSG_CTL : SYNC_MSG_BAD;
+	return sync_digest_msg(e, h);
 }
 
 /* The peer (re)started: what we queued for its old self is sent again, whole. */

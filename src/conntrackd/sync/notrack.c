@@ -31,29 +31,13 @@ static void notrack_request_resync(struct sync_engine *e)
 	sync_queue_ctl(e, CTF_SYNC_F_RESYNC, 0, 0);
 }
 
-static enum sync_msg_verdict digest_msg(struct sync_engine *e, const struct ctf_sync_hdr *h)
-{
-	if (h->type <= CTF_SYNC_T_DATA_MAX &&
-	    !(h->flags & ~(CTF_SYNC_F_HELLO | CTF_SYNC_F_HELLO_BACK)))
-		return SYNC_MSG_DATA;
-	if (h->type != CTF_SYNC_T_CTL)
-		return SYNC_MSG_BAD;
-	if (h->flags & CTF_SYNC_F_RESYNC) {
-		ctf_log(LOG_NOTICE, "resync requested by other node");
-		e->ctr.resyncs_received++;
-		notrack_send_bulk(e);
-		return SYNC_MSG_CTL;
-	}
-	return h->flags & CTF_SYNC_F_ALIVE ? SYNC_MSG_CTL : SYNC_MSG_BAD;
-}
-
 static enum sync_msg_verdict notrack_recv(struct sync_engine *e, const struct ctf_sync_hdr *h)
 {
 	enum sync_msg_verdict v;
 	uint32_t exp;
 
 	(void)sync_track_seq(e, h->seq, &exp);
-	v = digest_msg(e, h);
+	v = sync_digest_msg(e, h);
 	if (v != SYNC_MSG_BAD)
 		sync_track_update(e, h->seq);
 	return v;
